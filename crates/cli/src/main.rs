@@ -1,0 +1,83 @@
+//! The `lookalike` binary: parse flags, build the session, run, report errors with exit code 2.
+
+mod args;
+mod help;
+mod models;
+mod setup;
+mod shell;
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use lookalike_encode::EncoderOptions;
+use lookalike_sql::{Lookalike, LookalikeConfig};
+
+use args::{Cli, Command, Format};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: starting the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // A closed pipe (`lookalike … | head`) is not an error.
+            if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match &cli.command {
+        Some(Command::Setup(setup)) => return setup::setup(&cli.session.models, &setup.only),
+        Some(Command::Model(command)) => return models::run(command, &cli.session),
+        None => {}
+    }
+    if cli.format == Format::Parquet && cli.output.is_none() {
+        anyhow::bail!("--format parquet needs --output <file.parquet>");
+    }
+    let session = build_session(&cli.session).await?;
+    let printer = shell::Printer { format: cli.format, maxrows: cli.maxrows, output: cli.output.clone(), quiet: cli.quiet };
+    for path in &cli.files {
+        shell::run_file(&session, path, &printer).await?;
+    }
+    for sql in &cli.commands {
+        shell::run_sql(&session, sql, &printer).await?;
+    }
+    if cli.files.is_empty() && cli.commands.is_empty() {
+        shell::repl(&session, &printer).await?;
+    }
+    Ok(())
+}
+
+/// The session with the flags' models, cache, threads and tables.
+async fn build_session(args: &args::SessionArgs) -> Result<Lookalike> {
+    let mut encoder = EncoderOptions::default();
+    if let Some(threads) = args.threads {
+        encoder.threads = threads.max(1);
+    }
+    let session = Lookalike::new(LookalikeConfig {
+        models_dir: Some(args.models.clone()),
+        cache_dir: args.cache.clone(),
+        no_cache: args.no_cache,
+        encoder,
+    });
+    for table in &args.tables {
+        let (name, path) = match table.split_once('=') {
+            Some((name, path)) => (name.to_string(), std::path::PathBuf::from(path)),
+            None => (lookalike_sql::default_table_name(std::path::Path::new(table)), std::path::PathBuf::from(table)),
+        };
+        lookalike_sql::register_file(session.ctx(), &name, &path).await.with_context(|| format!("registering table '{name}' from {}", path.display()))?;
+    }
+    Ok(session)
+}

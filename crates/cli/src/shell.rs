@@ -1,0 +1,202 @@
+//! Running SQL: statements from flags, files or the interactive shell, and printing results.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use datafusion::arrow::array::{Array, ArrayRef, RecordBatch, StringArray};
+use datafusion::arrow::datatypes::{Field, Schema};
+use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+use datafusion::arrow::util::pretty::pretty_format_batches;
+use datafusion::sql::parser::DFParser;
+use lookalike_sql::{EmbedStats, Lookalike};
+
+use crate::args::{Format, MaxRows};
+
+/// How results are printed.
+pub struct Printer {
+    /// Output format.
+    pub format: Format,
+    /// Table row limit.
+    pub maxrows: MaxRows,
+    /// Output file, if any.
+    pub output: Option<std::path::PathBuf>,
+    /// Suppress timing lines.
+    pub quiet: bool,
+}
+
+/// Runs every statement of `sql` in order, printing each result.
+pub async fn run_sql(session: &Lookalike, sql: &str, printer: &Printer) -> Result<()> {
+    let statements = DFParser::parse_sql(sql).context("parsing SQL")?;
+    for statement in statements {
+        let started = Instant::now();
+        let before = session.registry().stats();
+        let state = session.ctx().state();
+        let plan = state.statement_to_plan(statement).await?;
+        let df = session.ctx().execute_logical_plan(plan).await?;
+        let batches = df.collect().await?;
+        printer.print(&batches)?;
+        if !printer.quiet {
+            let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+            eprintln!("{rows} row{} in {:.3}s", if rows == 1 { "" } else { "s" }, started.elapsed().as_secs_f64());
+            report_embedding(&before, &session.registry().stats());
+        }
+    }
+    Ok(())
+}
+
+/// Says how many texts were embedded, read from cache and truncated, per model.
+fn report_embedding(before: &std::collections::HashMap<String, EmbedStats>, after: &std::collections::HashMap<String, EmbedStats>) {
+    let mut names: Vec<&String> = after.keys().collect();
+    names.sort();
+    for name in names {
+        let (a, b) = (after[name], before.get(name).copied().unwrap_or_default());
+        let (computed, cached, truncated) = (a.computed - b.computed, a.cached - b.cached, a.truncated - b.truncated);
+        if computed + cached > 0 {
+            let cut = if truncated > 0 { format!(", {truncated} truncated to the model's context") } else { String::new() };
+            eprintln!("{name}: {computed} texts embedded, {cached} from cache{cut}");
+        }
+    }
+}
+
+impl Printer {
+    /// Prints (or writes) one statement's result.
+    pub fn print(&self, batches: &[RecordBatch]) -> Result<()> {
+        if self.format == Format::Parquet {
+            let Some(path) = &self.output else { bail!("--format parquet needs --output <file.parquet>") };
+            lookalike_sql::cache::write_parquet_atomically(path, batches)?;
+            return Ok(());
+        }
+        let mut out: Box<dyn Write> = match &self.output {
+            Some(path) => Box::new(std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?),
+            None => Box::new(std::io::stdout().lock()),
+        };
+        match self.format {
+            Format::Table => {
+                let shown = self.limited(batches);
+                if !shown.is_empty() && shown.iter().any(|b| b.num_columns() > 0) {
+                    writeln!(out, "{}", pretty_format_batches(&shown)?)?;
+                }
+            }
+            Format::Csv | Format::Tsv => {
+                let delimiter = if self.format == Format::Csv { b',' } else { b'\t' };
+                let mut writer = datafusion::arrow::csv::WriterBuilder::new().with_delimiter(delimiter).build(&mut out);
+                for batch in batches {
+                    writer.write(&flatten_nested(batch)?)?;
+                }
+            }
+            Format::Json => {
+                let mut writer = datafusion::arrow::json::ArrayWriter::new(&mut out);
+                writer.write_batches(&batches.iter().collect::<Vec<_>>())?;
+                writer.finish()?;
+                writeln!(out)?;
+            }
+            Format::Ndjson => {
+                let mut writer = datafusion::arrow::json::LineDelimitedWriter::new(&mut out);
+                writer.write_batches(&batches.iter().collect::<Vec<_>>())?;
+                writer.finish()?;
+            }
+            Format::Parquet => unreachable!("handled above"),
+        }
+        out.flush()?;
+        Ok(())
+    }
+
+    fn limited(&self, batches: &[RecordBatch]) -> Vec<RecordBatch> {
+        let MaxRows::Limited(max) = self.maxrows else { return batches.to_vec() };
+        let total: usize = batches.iter().map(|b| b.num_rows()).sum();
+        let mut left = max;
+        let mut shown = Vec::new();
+        for batch in batches {
+            if left == 0 {
+                break;
+            }
+            let take = left.min(batch.num_rows());
+            shown.push(batch.slice(0, take));
+            left -= take;
+        }
+        if total > max {
+            eprintln!("(showing {max} of {total} rows; --maxrows inf shows all)");
+        }
+        shown
+    }
+}
+
+/// CSV cannot hold lists: nested columns become their display text (`[0.1, 0.2, …]`).
+fn flatten_nested(batch: &RecordBatch) -> Result<RecordBatch> {
+    let options = FormatOptions::default();
+    let mut fields = Vec::new();
+    let mut columns: Vec<ArrayRef> = Vec::new();
+    for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
+        if field.data_type().is_nested() {
+            let formatter = ArrayFormatter::try_new(column.as_ref(), &options)?;
+            let text: StringArray = (0..column.len()).map(|i| (!column.is_null(i)).then(|| formatter.value(i).to_string())).collect();
+            fields.push(Field::new(field.name(), text.data_type().clone(), true));
+            columns.push(Arc::new(text));
+        } else {
+            fields.push(field.as_ref().clone());
+            columns.push(column.clone());
+        }
+    }
+    Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?)
+}
+
+/// Runs a SQL file.
+pub async fn run_file(session: &Lookalike, path: &Path, printer: &Printer) -> Result<()> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let sql = String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("{} is not UTF-8 (byte offset {})", path.display(), e.utf8_error().valid_up_to()))?;
+    run_sql(session, &sql, printer).await.with_context(|| format!("in {}", path.display()))
+}
+
+/// The interactive shell: statements end with `;`; `\q` quits, `\h [function]` documents.
+pub async fn repl(session: &Lookalike, printer: &Printer) -> Result<()> {
+    let mut editor = rustyline::DefaultEditor::new()?;
+    let mut buffer = String::new();
+    eprintln!("lookalike SQL shell: end statements with ';', \\h for functions, \\q to quit");
+    loop {
+        let prompt = if buffer.is_empty() { "lookalike> " } else { "       ..> " };
+        let line = match editor.readline(prompt) {
+            Ok(line) => line,
+            Err(rustyline::error::ReadlineError::Interrupted) => {
+                buffer.clear();
+                continue;
+            }
+            Err(rustyline::error::ReadlineError::Eof) => break,
+            Err(e) => return Err(e.into()),
+        };
+        let trimmed = line.trim();
+        if buffer.is_empty() && trimmed.starts_with('\\') {
+            let _ = editor.add_history_entry(trimmed);
+            match meta_command(session, trimmed, printer).await {
+                Ok(true) => break,
+                Ok(false) => {}
+                Err(e) => eprintln!("error: {e:#}"),
+            }
+            continue;
+        }
+        buffer.push_str(&line);
+        buffer.push('\n');
+        if trimmed.ends_with(';') {
+            let _ = editor.add_history_entry(buffer.trim());
+            if let Err(e) = run_sql(session, &buffer, printer).await {
+                eprintln!("error: {e:#}");
+            }
+            buffer.clear();
+        }
+    }
+    Ok(())
+}
+
+/// Handles `\q`, `\h`, `\d`, `\?`; returns true to quit.
+async fn meta_command(session: &Lookalike, command: &str, printer: &Printer) -> Result<bool> {
+    let mut words = command.split_whitespace();
+    match (words.next(), words.next()) {
+        (Some("\\q"), _) => return Ok(true),
+        (Some("\\d"), _) => run_sql(session, "SHOW TABLES", printer).await?,
+        (Some("\\h"), name) => print!("{}", crate::help::functions(name)?),
+        _ => println!("\\q quit · \\d list tables · \\h list functions · \\h NAME describe one"),
+    }
+    Ok(false)
+}

@@ -1,0 +1,99 @@
+//! Typed reads from Hugging Face `config.json` objects, with the transformers defaults.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::error::{EncodeError, Result};
+
+/// A JSON object from a config file (the whole config, or CLIP's `text_config`).
+pub struct Config<'a> {
+    pub value: &'a Value,
+    pub path: &'a Path,
+}
+
+impl Config<'_> {
+    fn invalid(&self, key: &str, expected: &str) -> EncodeError {
+        EncodeError::invalid(
+            "config",
+            self.path,
+            format!("'{key}' must be {expected}, found {}", self.value[key]),
+        )
+    }
+
+    /// A non-negative integer, `default` when absent or null.
+    pub fn usize(&self, key: &str, default: usize) -> Result<usize> {
+        match &self.value[key] {
+            Value::Null => Ok(default),
+            v => v
+                .as_u64()
+                .map(|n| n as usize)
+                .ok_or_else(|| self.invalid(key, "a non-negative integer")),
+        }
+    }
+
+    /// An integer that must be present.
+    pub fn required(&self, key: &str) -> Result<usize> {
+        if self.value[key].is_null() {
+            return Err(EncodeError::invalid(
+                "config",
+                self.path,
+                format!("'{key}' is missing"),
+            ));
+        }
+        self.usize(key, 0)
+    }
+
+    /// A number, `default` when absent or null.
+    pub fn f32(&self, key: &str, default: f32) -> Result<f32> {
+        match &self.value[key] {
+            Value::Null => Ok(default),
+            v => v
+                .as_f64()
+                .map(|n| n as f32)
+                .ok_or_else(|| self.invalid(key, "a number")),
+        }
+    }
+
+    /// A string, `default` when absent or null.
+    pub fn str<'s>(&'s self, key: &str, default: &'s str) -> Result<&'s str> {
+        match &self.value[key] {
+            Value::Null => Ok(default),
+            v => v.as_str().ok_or_else(|| self.invalid(key, "a string")),
+        }
+    }
+
+    /// `num_attention_heads` and the head size, checking that they divide `hidden`.
+    pub fn heads(&self, hidden: usize, default: usize) -> Result<usize> {
+        let heads = self.usize("num_attention_heads", default)?;
+        if heads == 0 || !hidden.is_multiple_of(heads) {
+            return Err(EncodeError::invalid(
+                "config",
+                self.path,
+                format!("hidden_size {hidden} is not a multiple of num_attention_heads {heads}"),
+            ));
+        }
+        Ok(heads)
+    }
+}
+
+/// Reads and parses a JSON file; a missing file is [`EncodeError::Missing`] naming `what`.
+pub fn read_json(path: &Path, what: &str) -> Result<Value> {
+    if !path.is_file() {
+        return Err(EncodeError::Missing {
+            what: what.to_string(),
+            path: path.to_path_buf(),
+            hint: String::new(),
+        });
+    }
+    let text = std::fs::read_to_string(path).map_err(EncodeError::io("reading", path))?;
+    serde_json::from_str(&text).map_err(|e| EncodeError::invalid("JSON file", path, e))
+}
+
+/// Reads a JSON file that may be absent (the sentence-transformers extras).
+pub fn read_optional_json(path: PathBuf) -> Result<Option<Value>> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    read_json(&path, "").map(Some)
+}

@@ -1,0 +1,277 @@
+//! The embedding cache: Parquet files keyed by model identity and text.
+//!
+//! Layout: `<root>/embeddings/<model identity>/part-*.parquet`, each with columns `text_hash`
+//! (16 bytes of SHA-256), `text` and `embedding` (FixedSizeList<Float32, dim>). A part is written
+//! to a temporary file and renamed into place, so an interrupted run leaves whole parts only; many
+//! small parts are merged into one the same way. The files are ordinary Parquet: a user can query
+//! them, and a second query over the same texts computes nothing.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow::array::{AsArray, FixedSizeBinaryArray, FixedSizeListArray, Float32Array, RecordBatch, StringArray};
+use arrow::datatypes::{DataType, Field, Float32Type, Schema};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+use sha2::{Digest, Sha256};
+
+use crate::error::SqlError;
+
+/// Parts beyond this many are merged into one when a model's cache is opened.
+const MAX_PARTS: usize = 32;
+
+/// 128 bits of SHA-256 of a text: collisions are negligible at any corpus size.
+pub type TextHash = [u8; 16];
+
+/// Hashes a text for the cache.
+pub fn text_hash(text: &str) -> TextHash {
+    let digest = Sha256::digest(text.as_bytes());
+    digest[..16].try_into().expect("16 bytes")
+}
+
+/// The cached vectors of one model, held in memory once loaded.
+#[derive(Debug)]
+pub struct ModelCache {
+    dir: PathBuf,
+    dim: usize,
+    index: HashMap<TextHash, usize>,
+    vectors: Vec<f32>,
+    parts: usize,
+}
+
+impl ModelCache {
+    /// Opens (and loads) the cache of the model with this identity; merges parts when many.
+    pub fn open(root: &Path, identity: &str, dim: usize) -> Result<ModelCache, SqlError> {
+        let dir = root.join("embeddings").join(identity);
+        let mut cache = ModelCache { dir, dim, index: HashMap::new(), vectors: Vec::new(), parts: 0 };
+        let parts = cache.part_files()?;
+        for part in &parts {
+            cache.load_part(part)?;
+        }
+        cache.parts = parts.len();
+        if cache.parts > MAX_PARTS {
+            cache.compact(&parts)?;
+        }
+        Ok(cache)
+    }
+
+    /// The vector of a cached text.
+    pub fn get(&self, hash: &TextHash) -> Option<&[f32]> {
+        self.index.get(hash).map(|&row| &self.vectors[row * self.dim..(row + 1) * self.dim])
+    }
+
+    /// Number of cached texts.
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// Whether nothing is cached.
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// Adds newly computed vectors and writes them as one new part.
+    pub fn insert(&mut self, texts: &[&str], vectors: &[f32]) -> Result<(), SqlError> {
+        let mut fresh_texts = Vec::new();
+        let mut fresh_hashes = Vec::new();
+        let mut fresh_vectors = Vec::new();
+        for (i, text) in texts.iter().enumerate() {
+            let hash = text_hash(text);
+            if self.index.contains_key(&hash) {
+                continue;
+            }
+            let vector = &vectors[i * self.dim..(i + 1) * self.dim];
+            self.index.insert(hash, self.index.len());
+            self.vectors.extend_from_slice(vector);
+            fresh_texts.push(*text);
+            fresh_hashes.push(hash);
+            fresh_vectors.extend_from_slice(vector);
+        }
+        if fresh_texts.is_empty() {
+            return Ok(());
+        }
+        let batch = self.batch(&fresh_hashes, &fresh_texts, fresh_vectors)?;
+        let name = format!("part-{}-{}.parquet", unique_suffix(), self.parts);
+        self.write_atomically(&self.dir.join(name), &batch)?;
+        self.parts += 1;
+        Ok(())
+    }
+
+    fn part_files(&self) -> Result<Vec<PathBuf>, SqlError> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => return Err(SqlError::Io { action: "reading", path: self.dir.clone(), source }),
+        };
+        let mut parts: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "parquet") && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("part-")))
+            .collect();
+        parts.sort();
+        Ok(parts)
+    }
+
+    fn load_part(&mut self, path: &Path) -> Result<(), SqlError> {
+        let invalid = |reason: String| SqlError::Invalid { path: path.to_path_buf(), reason };
+        let file = match std::fs::File::open(path) {
+            Ok(file) => file,
+            // Another process merged this part away since we listed the directory.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(source) => return Err(SqlError::Io { action: "reading", path: path.to_path_buf(), source }),
+        };
+        let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+            .and_then(|b| b.build())
+            .map_err(|e| invalid(format!("not a readable embedding cache part ({e}); delete it to recompute")))?;
+        for batch in reader {
+            let batch = batch.map_err(|e| invalid(e.to_string()))?;
+            let (Some(hashes), Some(embeddings)) = (batch.column_by_name("text_hash"), batch.column_by_name("embedding")) else {
+                return Err(invalid("missing column text_hash or embedding".into()));
+            };
+            let hashes = hashes.as_fixed_size_binary_opt().ok_or_else(|| invalid("text_hash is not FixedSizeBinary(16)".into()))?;
+            let embeddings = embeddings.as_fixed_size_list_opt().ok_or_else(|| invalid("embedding is not a FixedSizeList".into()))?;
+            if embeddings.value_length() as usize != self.dim {
+                return Err(invalid(format!(
+                    "cached embeddings have dimension {} but the model produces {}; delete {} to recompute",
+                    embeddings.value_length(),
+                    self.dim,
+                    self.dir.display()
+                )));
+            }
+            let values = embeddings.values().as_primitive_opt::<Float32Type>().ok_or_else(|| invalid("embedding values are not Float32".into()))?;
+            for row in 0..batch.num_rows() {
+                let hash: TextHash = hashes.value(row).try_into().map_err(|_| invalid("text_hash is not 16 bytes".into()))?;
+                if let std::collections::hash_map::Entry::Vacant(slot) = self.index.entry(hash) {
+                    slot.insert(self.vectors.len() / self.dim);
+                    self.vectors.extend_from_slice(&values.values()[row * self.dim..(row + 1) * self.dim]);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn batch(&self, hashes: &[TextHash], texts: &[&str], vectors: Vec<f32>) -> Result<RecordBatch, SqlError> {
+        let item = Arc::new(Field::new("item", DataType::Float32, false));
+        let embeddings = FixedSizeListArray::try_new(item.clone(), self.dim as i32, Arc::new(Float32Array::from(vectors)), None)
+            .map_err(|e| SqlError::Invalid { path: self.dir.clone(), reason: e.to_string() })?;
+        let hashes = FixedSizeBinaryArray::try_from_iter(hashes.iter()).map_err(|e| SqlError::Invalid { path: self.dir.clone(), reason: e.to_string() })?;
+        let schema = Schema::new(vec![
+            Field::new("text_hash", DataType::FixedSizeBinary(16), false),
+            Field::new("text", DataType::Utf8, false),
+            Field::new("embedding", DataType::FixedSizeList(item, self.dim as i32), false),
+        ]);
+        RecordBatch::try_new(Arc::new(schema), vec![Arc::new(hashes), Arc::new(StringArray::from(texts.to_vec())), Arc::new(embeddings)])
+            .map_err(|e| SqlError::Invalid { path: self.dir.clone(), reason: e.to_string() })
+    }
+
+    fn write_atomically(&self, path: &Path, batch: &RecordBatch) -> Result<(), SqlError> {
+        write_parquet_atomically(path, std::slice::from_ref(batch))
+    }
+
+    /// Rewrites every part as one, then removes the old parts.
+    fn compact(&mut self, parts: &[PathBuf]) -> Result<(), SqlError> {
+        let mut texts_by_row: Vec<(TextHash, String)> = Vec::with_capacity(self.len());
+        for part in parts {
+            let Ok(file) = std::fs::File::open(part) else { continue };
+            let Ok(reader) = ParquetRecordBatchReaderBuilder::try_new(file).and_then(|b| b.build()) else { continue };
+            for batch in reader.flatten() {
+                let (Some(h), Some(t)) = (batch.column_by_name("text_hash"), batch.column_by_name("text")) else { continue };
+                let (Some(h), Some(t)) = (h.as_fixed_size_binary_opt(), t.as_string_opt::<i32>()) else { continue };
+                for row in 0..batch.num_rows() {
+                    if let Ok(hash) = <TextHash>::try_from(h.value(row)) {
+                        texts_by_row.push((hash, t.value(row).to_string()));
+                    }
+                }
+            }
+        }
+        texts_by_row.sort_by_key(|(hash, _)| self.index.get(hash).copied().unwrap_or(usize::MAX));
+        texts_by_row.dedup_by_key(|(hash, _)| *hash);
+        let hashes: Vec<TextHash> = texts_by_row.iter().map(|(h, _)| *h).collect();
+        let texts: Vec<&str> = texts_by_row.iter().map(|(_, t)| t.as_str()).collect();
+        let vectors: Vec<f32> = hashes.iter().flat_map(|h| self.get(h).unwrap_or(&[]).to_vec()).collect();
+        if vectors.len() != hashes.len() * self.dim {
+            return Ok(()); // a part changed under us; merging can wait for the next open
+        }
+        let batch = self.batch(&hashes, &texts, vectors)?;
+        self.write_atomically(&self.dir.join(format!("part-{}-merged.parquet", unique_suffix())), &batch)?;
+        for part in parts {
+            let _ = std::fs::remove_file(part);
+        }
+        self.parts = 1;
+        Ok(())
+    }
+}
+
+/// Writes batches to `path` through a temporary file in the same directory and a rename.
+pub fn write_parquet_atomically(path: &Path, batches: &[RecordBatch]) -> Result<(), SqlError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|source| SqlError::Io { action: "creating", path: dir.to_path_buf(), source })?;
+    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|source| SqlError::Io { action: "creating a temporary file in", path: dir.to_path_buf(), source })?;
+    let props = WriterProperties::builder().set_compression(Compression::ZSTD(ZstdLevel::try_new(3).expect("valid level"))).build();
+    let schema = batches.first().map(|b| b.schema()).unwrap_or_else(|| Arc::new(Schema::empty()));
+    let invalid = |e: parquet::errors::ParquetError| SqlError::Invalid { path: path.to_path_buf(), reason: format!("writing Parquet: {e}") };
+    let mut writer = ArrowWriter::try_new(tmp.as_file().try_clone().map_err(|source| SqlError::Io { action: "writing", path: path.to_path_buf(), source })?, schema, Some(props)).map_err(invalid)?;
+    for batch in batches {
+        writer.write(batch).map_err(invalid)?;
+    }
+    writer.close().map_err(invalid)?;
+    tmp.as_file().sync_all().map_err(|source| SqlError::Io { action: "syncing", path: path.to_path_buf(), source })?;
+    tmp.persist(path).map_err(|e| SqlError::Io { action: "renaming into", path: path.to_path_buf(), source: e.error })?;
+    Ok(())
+}
+
+/// A name part unique across processes and calls: time, process id and a counter.
+fn unique_suffix() -> String {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("{nanos:024}-{}-{}", std::process::id(), COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_survives_reopen() {
+        let root = tempfile::tempdir().unwrap();
+        let mut cache = ModelCache::open(root.path(), "m1", 2).unwrap();
+        cache.insert(&["a", "b", "a"], &[1., 0., 0., 1., 1., 0.]).unwrap();
+        assert_eq!(cache.len(), 2);
+        let reopened = ModelCache::open(root.path(), "m1", 2).unwrap();
+        assert_eq!(reopened.get(&text_hash("b")), Some(&[0., 1.][..]));
+        assert_eq!(reopened.get(&text_hash("c")), None);
+    }
+
+    #[test]
+    fn wrong_dimension_is_an_error_naming_the_file() {
+        let root = tempfile::tempdir().unwrap();
+        ModelCache::open(root.path(), "m1", 2).unwrap().insert(&["a"], &[1., 0.]).unwrap();
+        let err = ModelCache::open(root.path(), "m1", 3).unwrap_err().to_string();
+        assert!(err.contains("dimension 2 but the model produces 3") && err.contains("part-"), "{err}");
+    }
+
+    #[test]
+    fn corrupt_part_is_named() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("embeddings").join("m1");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("part-0.parquet"), b"not parquet").unwrap();
+        let err = ModelCache::open(root.path(), "m1", 2).unwrap_err().to_string();
+        assert!(err.contains("part-0.parquet") && err.contains("delete it"), "{err}");
+    }
+
+    #[test]
+    fn many_parts_are_merged_without_loss() {
+        let root = tempfile::tempdir().unwrap();
+        let mut cache = ModelCache::open(root.path(), "m1", 1).unwrap();
+        for i in 0..(MAX_PARTS + 3) {
+            cache.insert(&[&format!("t{i}")], &[i as f32]).unwrap();
+        }
+        let merged = ModelCache::open(root.path(), "m1", 1).unwrap();
+        assert_eq!(merged.len(), MAX_PARTS + 3);
+        assert_eq!(merged.part_files().unwrap().len(), 1);
+        assert_eq!(merged.get(&text_hash("t7")), Some(&[7.0][..]));
+    }
+}

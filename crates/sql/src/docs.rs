@@ -1,0 +1,50 @@
+//! One documentation record per SQL function lookalike adds.
+//!
+//! DataFusion shows these through `information_schema` and `SHOW FUNCTIONS`; the CLI's `\h`
+//! prints them, and a test runs every example. Table functions have no documentation hook in
+//! DataFusion, so their records live here too, in [`all`].
+
+use std::sync::LazyLock;
+
+use datafusion::logical_expr::{DocSection, Documentation};
+
+const SECTION: DocSection = DocSection { include: true, label: "lookalike", description: Some("Encoder audit functions") };
+
+/// `embed`'s record.
+pub fn embed() -> &'static Documentation {
+    static DOC: LazyLock<Documentation> = LazyLock::new(|| {
+        Documentation::builder(
+            SECTION,
+            "The text's embedding under a model from the models directory: mean, CLS or EOS pooling as the model's manifest says, L2-normalised. NULL gives NULL; the empty string is a valid text; text longer than the model's context is truncated. Vectors are cached on disk by model identity and text, so repeating a query computes nothing.",
+            "embed(model, text)",
+        )
+        .with_sql_example("SELECT cosine_sim(embed('minilm', 'a dog chasing a cat'), embed('minilm', 'a cat chasing a dog')) AS sim;")
+        .with_argument("model", "Constant string: a model name under the models directory (see `lookalike model list`).")
+        .with_argument("text", "String expression to embed.")
+        .with_related_udf("cosine_sim")
+        .build()
+    });
+    &DOC
+}
+
+/// `cosine_sim`'s record.
+pub fn cosine_sim() -> &'static Documentation {
+    static DOC: LazyLock<Documentation> = LazyLock::new(|| {
+        Documentation::builder(
+            SECTION,
+            "Cosine similarity of two vectors of the same dimension; NULL when either is NULL or all zeros.",
+            "cosine_sim(a, b)",
+        )
+        .with_sql_example("SELECT cosine_sim([1.0, 0.0], [1.0, 1.0]) AS sim;")
+        .with_argument("a", "A list of floats, such as embed's result.")
+        .with_argument("b", "A list of floats of the same length.")
+        .with_related_udf("embed")
+        .build()
+    });
+    &DOC
+}
+
+/// Every function's name and record, sorted by name.
+pub fn all() -> Vec<(&'static str, &'static Documentation)> {
+    vec![("cosine_sim", cosine_sim()), ("embed", embed())]
+}

@@ -1,0 +1,70 @@
+//! The lookalike SQL session: DataFusion with the encoder functions, file tables and the Parquet
+//! embedding cache. This crate only wires the domain crates into SQL.
+//!
+//! ```no_run
+//! # async fn demo() -> datafusion::error::Result<()> {
+//! use lookalike_sql::{Lookalike, LookalikeConfig};
+//! let session = Lookalike::new(LookalikeConfig::default());
+//! let df = session.ctx().sql("SELECT embed('minilm', 'a dog') AS v").await?;
+//! df.show().await?;
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+pub mod cache;
+pub mod docs;
+pub mod encoders;
+pub mod error;
+pub mod tables;
+pub mod udf;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use datafusion::logical_expr::ScalarUDF;
+use datafusion::prelude::{SessionConfig, SessionContext};
+use lookalike_encode::{EncoderOptions, Models};
+
+pub use encoders::{EmbedStats, EncoderRegistry};
+pub use tables::{default_table_name, register_file};
+
+/// How to build a session.
+#[derive(Debug, Clone, Default)]
+pub struct LookalikeConfig {
+    /// Models directory (default: `$LOOKALIKE_MODELS`, else `./models`).
+    pub models_dir: Option<PathBuf>,
+    /// Embedding cache directory (default: `$LOOKALIKE_HOME/cache`, i.e. `./.lookalike/cache`).
+    pub cache_dir: Option<PathBuf>,
+    /// Compute every embedding afresh and write nothing to the cache.
+    pub no_cache: bool,
+    /// Threads and batching for the encoders.
+    pub encoder: EncoderOptions,
+}
+
+/// A DataFusion session with every lookalike function registered.
+pub struct Lookalike {
+    ctx: SessionContext,
+    registry: Arc<EncoderRegistry>,
+}
+
+impl Lookalike {
+    /// Builds the session.
+    pub fn new(config: LookalikeConfig) -> Lookalike {
+        let cache_root = (!config.no_cache).then(|| config.cache_dir.unwrap_or_else(|| lookalike_encode::runtime::lookalike_home().join("cache")));
+        let registry = Arc::new(EncoderRegistry::new(Models::new(config.models_dir), cache_root, config.encoder));
+        let ctx = SessionContext::new_with_config(SessionConfig::new().with_information_schema(true));
+        ctx.register_udf(ScalarUDF::from(udf::embed::EmbedFunc::new(registry.clone())));
+        ctx.register_udf(ScalarUDF::from(udf::cosine::CosineSimFunc::default()));
+        Lookalike { ctx, registry }
+    }
+
+    /// The DataFusion context.
+    pub fn ctx(&self) -> &SessionContext {
+        &self.ctx
+    }
+
+    /// The encoders in use.
+    pub fn registry(&self) -> &Arc<EncoderRegistry> {
+        &self.registry
+    }
+}

@@ -1,0 +1,108 @@
+//! `embed` and `cosine_sim` on real models, and the Parquet embedding cache.
+
+use crate::common::{has_model, lookalike, shared, sql};
+
+fn floats(csv: &str) -> Vec<f64> {
+    csv.lines().skip(1).map(|l| l.trim().parse().unwrap()).collect()
+}
+
+#[test]
+fn minilm_similarities_match_sentence_transformers() {
+    if !has_model("minilm") {
+        return;
+    }
+    // sentence-transformers' published similarities for all-MiniLM-L6-v2.
+    let out = sql(
+        "SELECT cosine_sim(embed('minilm', 'The weather is lovely today.'), embed('minilm', x)) AS s \
+         FROM (VALUES ('It''s so sunny outside!'), ('He drove to the stadium.')) t(x) ORDER BY s DESC",
+        &[],
+        None,
+    );
+    let sims = floats(&out);
+    assert!((sims[0] - 0.6660).abs() < 5e-4 && (sims[1] - 0.1046).abs() < 5e-4, "{sims:?}");
+}
+
+#[test]
+fn embed_returns_fixed_size_vectors_and_null_for_null() {
+    if !has_model("tiny-clip") {
+        return;
+    }
+    let out = sql(
+        "SELECT arrow_typeof(embed('tiny-clip', x)) AS t, embed('tiny-clip', x) IS NULL AS n FROM (VALUES ('a photo of a cat'), (NULL), ('')) v(x)",
+        &[],
+        None,
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[1].starts_with("FixedSizeList(48 x Float32)") || lines[1].contains("48"), "{out}");
+    assert!(lines[1].ends_with(",false") && lines[2].ends_with(",true") && lines[3].ends_with(",false"), "NULL in, NULL out; '' is a text: {out}");
+}
+
+#[test]
+fn second_query_over_the_same_texts_computes_nothing() {
+    if !has_model("tiny-clip") {
+        return;
+    }
+    let cache = tempfile::tempdir().unwrap();
+    let query = "SELECT sum(cosine_sim(embed('tiny-clip', x), embed('tiny-clip', 'a dog'))) AS s FROM (VALUES ('a cat'), ('a red car'), ('a cat')) v(x)";
+    let first = lookalike(&["--format", "csv", "-c", query], Some(cache.path()));
+    let second = lookalike(&["--format", "csv", "-c", query], Some(cache.path()));
+    assert!(first.status.success() && second.status.success());
+    let (e1, e2) = (String::from_utf8_lossy(&first.stderr), String::from_utf8_lossy(&second.stderr));
+    assert!(e1.contains("tiny-clip: 3 texts embedded"), "first run embeds the 3 distinct texts: {e1}");
+    assert!(e2.contains("tiny-clip: 0 texts embedded, 4 from cache"), "second run reads all from cache: {e2}");
+    assert_eq!(first.stdout, second.stdout, "cached vectors give the same answer");
+    let parts: Vec<_> = walk(cache.path()).into_iter().filter(|p| p.extension().is_some_and(|e| e == "parquet")).collect();
+    assert!(!parts.is_empty(), "the cache is Parquet files");
+    // No temporary file is left behind.
+    assert!(walk(cache.path()).iter().all(|p| p.extension().is_some_and(|e| e == "parquet")), "{:?}", walk(cache.path()));
+}
+
+#[test]
+fn long_text_is_truncated_and_reported() {
+    if !has_model("tiny-clip") {
+        return;
+    }
+    let long = "word ".repeat(20_000);
+    let query = format!("SELECT embed('tiny-clip', '{long}') IS NOT NULL AS ok");
+    let out = lookalike(&["--format", "csv", "-c", &query], None);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("true"));
+    assert!(stderr.contains("1 truncated"), "{stderr}");
+}
+
+#[test]
+fn coco_captions_embed_and_copy_to_parquet() {
+    if !has_model("minilm") {
+        return;
+    }
+    let Some(coco) = shared("reference/coco/captions_val2017.json") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("emb.parquet");
+    let query = format!(
+        "COPY (SELECT id, caption, embed('minilm', caption) AS v FROM coco ORDER BY id LIMIT 200) TO '{}'",
+        out_path.display()
+    );
+    sql(&query, &["-t", &format!("coco={}", coco.display())], None);
+    let check = sql(
+        &format!("SELECT count(*) AS n, min(cosine_sim(v, v)) AS self_sim, count(DISTINCT caption) AS d FROM '{}'", out_path.display()),
+        &[],
+        None,
+    );
+    let row: Vec<f64> = check.lines().nth(1).unwrap().split(',').map(|x| x.parse().unwrap()).collect();
+    assert_eq!(row[0], 200.0);
+    assert!((row[1] - 1.0).abs() < 1e-5, "unit vectors: {check}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}

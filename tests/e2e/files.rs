@@ -1,0 +1,52 @@
+//! Files as tables, and output formats.
+
+use crate::common::{lookalike, sql, sql_error};
+
+#[test]
+fn text_csv_ndjson_and_parquet_files_are_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let txt = dir.path().join("prompts.txt");
+    std::fs::write(&txt, "a red car\na blue car\n").unwrap();
+    let csv = dir.path().join("logs.csv");
+    std::fs::write(&csv, "id,prompt\n1,a red car\n2,a dog\n").unwrap();
+    let ndjson = dir.path().join("events.ndjson");
+    std::fs::write(&ndjson, "{\"id\": 1, \"prompt\": \"a dog\"}\n{\"id\": 2, \"prompt\": \"a cat\"}\n").unwrap();
+    let tables = ["-t", txt.to_str().unwrap(), "-t", csv.to_str().unwrap(), "-t", &format!("ev={}", ndjson.display())];
+    let out = sql(
+        "SELECT p.line, l.id, e.id AS eid FROM prompts p JOIN logs l ON p.text = l.prompt JOIN ev e ON l.id = e.id",
+        &tables,
+        None,
+    );
+    assert_eq!(out, "line,id,eid\n1,1,1\n");
+    let parquet = dir.path().join("p.parquet");
+    sql(&format!("COPY (SELECT * FROM prompts) TO '{}'", parquet.display()), &tables, None);
+    assert_eq!(sql("SELECT count(*) AS n FROM p", &["-t", parquet.to_str().unwrap()], None), "n\n2\n");
+}
+
+#[test]
+fn non_utf8_text_file_is_named_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("latin1.txt");
+    std::fs::write(&bad, b"caf\xe9 au lait\n").unwrap();
+    let err = sql_error("SELECT 1", &["-t", bad.to_str().unwrap()]);
+    assert!(err.contains("latin1.txt") && err.contains("not UTF-8") && err.contains("line 1"), "{err}");
+}
+
+#[test]
+fn missing_table_file_is_named() {
+    let err = sql_error("SELECT 1", &["-t", "x=/nonexistent/prompts.txt"]);
+    assert!(err.contains("/nonexistent/prompts.txt"), "{err}");
+}
+
+#[test]
+fn json_and_parquet_output() {
+    let out = lookalike(&["-q", "--format", "json", "-c", "SELECT 1 AS a, [1.0, 2.0] AS v"], None);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), r#"[{"a":1,"v":[1.0,2.0]}]"#);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("o.parquet");
+    let out = lookalike(&["-q", "--format", "parquet", "-o", path.to_str().unwrap(), "-c", "SELECT 1 AS a"], None);
+    assert!(out.status.success());
+    assert_eq!(sql("SELECT a FROM o", &["-t", path.to_str().unwrap()], None), "a\n1\n");
+    let err = sql_error("SELECT 1", &["--format", "parquet"]);
+    assert!(err.contains("--format parquet needs --output"), "{err}");
+}
