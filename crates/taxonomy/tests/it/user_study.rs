@@ -1,0 +1,214 @@
+//! Agreement with the kinds of MultiMon's user-study pairs.
+//!
+//! `derived_user_study_answers.csv` has 400 rows, one per generated image. The 200 rows with
+//! `corpus = TOP` are MultiMon's own failure pairs: 100 distinct (prompt_1, prompt_2) pairs,
+//! each shown twice (once per prompt), in ten blocks of ten pairs. The blocks' kind is the
+//! `inferred_category_block` column (a label added by whoever derived the CSV, read off the
+//! blocks); the 200 `RANDOM` rows have no kind and are not used.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use lookalike_taxonomy::{failure_kind, FailureKind};
+
+const CSV: &str = "/work/shared/reference/multimon/derived_user_study_answers.csv";
+
+/// MultiMon's ten block labels mapped onto our kinds.
+///
+/// | block label                               | our kind     | why                                   |
+/// |-------------------------------------------|--------------|---------------------------------------|
+/// | negation                                  | `negation`   | same idea                             |
+/// | temporal (past vs progressive)            | `tense`      | same idea                             |
+/// | quantifiers                               | `quantifier` | same idea                             |
+/// | semantic-role swap (bag-of-words)         | `role_swap`  | same idea                             |
+/// | presence vs absence (with/without)        | `presence`   | same idea                             |
+/// | spatial relations                         | `spatial`    | same idea                             |
+/// | attribute differences (size/state)        | `attribute`  | same idea                             |
+/// | subtle connotation/emotion differences    | `attribute`  | mood and manner are attributes here   |
+/// | near-synonyms (paraphrase control)        | `synonym`    | same idea                             |
+/// | homonyms                                  | `other`      | word sense is invisible to a word diff|
+fn expected_kind(block: &str) -> Option<FailureKind> {
+    Some(match block {
+        "negation" => FailureKind::Negation,
+        "temporal (past vs progressive)" => FailureKind::Tense,
+        "quantifiers" => FailureKind::Quantifier,
+        "semantic-role swap (bag-of-words)" => FailureKind::RoleSwap,
+        "presence vs absence (with/without)" => FailureKind::Presence,
+        "spatial relations" => FailureKind::Spatial,
+        "attribute differences (size/state)" => FailureKind::Attribute,
+        "subtle connotation/emotion differences" => FailureKind::Attribute,
+        "near-synonyms (paraphrase control)" => FailureKind::Synonym,
+        "homonyms" => FailureKind::Other,
+        _ => return None,
+    })
+}
+
+/// The 100 distinct MultiMon pairs with their block label, in file order.
+fn multimon_pairs() -> Option<Vec<(String, String, String)>> {
+    if !Path::new(CSV).exists() {
+        println!("SKIP: {CSV} is absent");
+        return None;
+    }
+    let mut reader = csv::Reader::from_path(CSV).expect("open the user-study csv");
+    let headers = reader.headers().expect("header").clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("column {name}"))
+    };
+    let (corpus, p1, p2, block) = (
+        col("corpus"),
+        col("prompt_1"),
+        col("prompt_2"),
+        col("inferred_category_block"),
+    );
+    let mut pairs: Vec<(String, String, String)> = Vec::new();
+    let mut rows = 0;
+    for rec in reader.records() {
+        let rec = rec.expect("csv row");
+        rows += 1;
+        if &rec[corpus] != "TOP" {
+            assert!(rec[block].is_empty(), "a RANDOM row has a block label");
+            continue;
+        }
+        let pair = (
+            rec[p1].to_string(),
+            rec[p2].to_string(),
+            rec[block].to_string(),
+        );
+        if !pairs.contains(&pair) {
+            pairs.push(pair);
+        }
+    }
+    assert_eq!(rows, 400);
+    Some(pairs)
+}
+
+#[test]
+fn agrees_with_multimon_on_at_least_80_of_100_pairs() {
+    let Some(pairs) = multimon_pairs() else {
+        return;
+    };
+    assert_eq!(pairs.len(), 100, "the TOP half holds 100 distinct pairs");
+    let mut confusion: BTreeMap<(FailureKind, FailureKind), usize> = BTreeMap::new();
+    let mut agree = 0;
+    let (mut judged_right, mut judged) = (0, 0);
+    for (a, b, block) in &pairs {
+        let expected = expected_kind(block).unwrap_or_else(|| panic!("unmapped block {block}"));
+        let v = failure_kind(a, b);
+        *confusion.entry((expected, v.kind)).or_default() += 1;
+        if v.kind == expected {
+            agree += 1;
+        } else {
+            println!("miss [{block}] {a:?} / {b:?}: {}", v.explanation);
+        }
+        // The structural judge: paraphrase controls keep meaning, the rest (homonyms aside,
+        // whose change a word diff cannot see) change it.
+        if expected != FailureKind::Other {
+            judged += 1;
+            if v.changes_meaning == (expected != FailureKind::Synonym) {
+                judged_right += 1;
+            } else {
+                println!(
+                    "judge [{block}] {a:?} / {b:?}: changes_meaning = {}",
+                    v.changes_meaning
+                );
+            }
+        }
+    }
+    let predicted: Vec<FailureKind> = {
+        let mut p: Vec<FailureKind> = confusion.keys().map(|k| k.1).collect();
+        p.sort();
+        p.dedup();
+        p
+    };
+    let mut table = format!("{:<12}", "expected\\got");
+    for p in &predicted {
+        table.push_str(&format!("{:>11}", p.name()));
+    }
+    let mut expected: Vec<FailureKind> = confusion.keys().map(|k| k.0).collect();
+    expected.dedup();
+    for e in &expected {
+        table.push_str(&format!("\n{:<12}", e.name()));
+        for p in &predicted {
+            table.push_str(&format!(
+                "{:>11}",
+                confusion.get(&(*e, *p)).copied().unwrap_or(0)
+            ));
+        }
+    }
+    println!("{table}");
+    println!("agreement: {agree}/100; changes_meaning right on {judged_right}/{judged}");
+    assert!(
+        agree >= 80,
+        "failure_kind agrees on {agree}/100 MultiMon pairs, want >= 80"
+    );
+    assert!(
+        judged_right * 10 >= judged * 9,
+        "changes_meaning right on {judged_right}/{judged}"
+    );
+}
+
+/// MultiMon's demo: 41 pairs GPT-4 generated for the failure mode "Negation". Not used for
+/// tuning; every one should come out as a negation (or, for with/without, presence) that
+/// changes meaning.
+#[test]
+fn multimon_generated_negation_pairs() {
+    let path = "/work/shared/reference/multimon/derived_demo_generated_negation_pairs.tsv";
+    if !Path::new(path).exists() {
+        println!("SKIP: {path} is absent");
+        return;
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .from_path(path)
+        .expect("open tsv");
+    let (mut right, mut total) = (0, 0);
+    for rec in reader.records() {
+        let rec = rec.expect("tsv row");
+        let v = failure_kind(&rec[1], &rec[2]);
+        total += 1;
+        if matches!(v.kind, FailureKind::Negation | FailureKind::Presence) && v.changes_meaning {
+            right += 1;
+        } else {
+            println!("miss {:?} / {:?}: {}", &rec[1], &rec[2], v.explanation);
+        }
+    }
+    println!("generated negation pairs: {right}/{total}");
+    assert_eq!(total, 41);
+    assert!(
+        right >= 39,
+        "only {right}/41 generated negation pairs are negation or presence"
+    );
+}
+
+/// MultiMon's demo: pairs scraped from MS-COCO captions. They have no kind; this only checks
+/// that nothing panics and prints the spread, which is dominated by meaning-preserving
+/// paraphrases, as the captions describe the same images.
+#[test]
+fn multimon_scraped_pairs_spread() {
+    let path = "/work/shared/reference/multimon/derived_demo_scraped_pairs.tsv";
+    if !Path::new(path).exists() {
+        println!("SKIP: {path} is absent");
+        return;
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .from_path(path)
+        .expect("open tsv");
+    let mut spread: BTreeMap<(FailureKind, bool), usize> = BTreeMap::new();
+    for rec in reader.records() {
+        let rec = rec.expect("tsv row");
+        let v = failure_kind(&rec[0], &rec[1]);
+        println!(
+            "{:<10} {:<5} {}",
+            v.kind.name(),
+            v.changes_meaning,
+            v.explanation
+        );
+        *spread.entry((v.kind, v.changes_meaning)).or_default() += 1;
+    }
+    println!("{spread:?}");
+    assert_eq!(spread.values().sum::<usize>(), 116);
+}
