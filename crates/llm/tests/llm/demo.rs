@@ -1,0 +1,102 @@
+//! The parsers and prompts against MultiMon's own demo (skipped where /work/shared is absent).
+
+use lookalike_llm::prompts::{generation_prompt, PAIRS_PER_REQUEST};
+use lookalike_llm::{parse_categories, parse_pairs};
+
+const DIR: &str = "/work/shared/reference/multimon";
+
+fn read(name: &str) -> Option<String> {
+    let path = format!("{DIR}/{name}");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) => {
+            eprintln!("skipped: cannot read {path} ({e}); the MultiMon reference is not here");
+            None
+        }
+    }
+}
+
+/// The text between two markers.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    let from = text.find(start).expect("start marker") + start.len();
+    let to = from + text[from..].find(end).expect("end marker");
+    &text[from..to]
+}
+
+#[test]
+fn parses_the_41_generated_negation_pairs() {
+    let (Some(demo), Some(tsv)) = (
+        read("demo.md"),
+        read("derived_demo_generated_negation_pairs.tsv"),
+    ) else {
+        return;
+    };
+    let answer = between(
+        &demo,
+        "<summary><b>See examples here</b></summary>\n",
+        "</details>",
+    );
+    let mut rows = tsv.lines();
+    assert_eq!(
+        rows.next().unwrap().split('\t').collect::<Vec<_>>(),
+        vec!["failure_mode", "prompt_1", "prompt_2"]
+    );
+    let want: Vec<(String, String)> = rows
+        .map(|r| {
+            let cells: Vec<&str> = r.split('\t').collect();
+            assert_eq!(cells[0], "Negation");
+            (cells[1].to_string(), cells[2].to_string())
+        })
+        .collect();
+    assert_eq!(want.len(), 41);
+    assert_eq!(parse_pairs(answer), want);
+}
+
+#[test]
+fn parses_the_eight_demo_categories() {
+    let Some(demo) = read("demo.md") else { return };
+    let answer = between(
+        &demo,
+        "there should contain outputs looking like the following:\n",
+        "### Step 3",
+    );
+    let categories = parse_categories(answer);
+    let names: Vec<&str> = categories.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        vec![
+            "Negation",
+            "Temporal differences",
+            "Quantifiers",
+            "Semantic Role Ambiguity (Bag-Of-Words)",
+            "Absence Vs Presence",
+            "Homonyms",
+            "Subtle Differences",
+            "Spatial Relations"
+        ]
+    );
+    // The Negation category, as a failure mode, gives the demo's generation prompt exactly.
+    let block = between(&demo, "with the following message\n```\n", "```");
+    assert_eq!(
+        format!(
+            "{}\n",
+            generation_prompt(PAIRS_PER_REQUEST, &categories[0].failure_mode())
+        ),
+        block
+    );
+    assert!(categories[2]
+        .description
+        .contains("quantifiers like \"few,\" \"some,\" or \"many.\""));
+    for c in &categories {
+        assert!(c.examples.is_empty(), "{c:?}");
+        assert!(
+            c.description.starts_with("Embedding models")
+                || c.description.starts_with("The models"),
+            "{c:?}"
+        );
+        assert!(
+            c.description.ends_with('.') && !c.description.contains("details"),
+            "{c:?}"
+        );
+    }
+}
