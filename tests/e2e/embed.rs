@@ -80,7 +80,7 @@ fn coco_captions_embed_and_copy_to_parquet() {
     let dir = tempfile::tempdir().unwrap();
     let out_path = dir.path().join("emb.parquet");
     let query = format!(
-        "COPY (SELECT id, caption, embed('minilm', caption) AS v FROM coco ORDER BY id LIMIT 200) TO '{}'",
+        "COPY (WITH first AS (SELECT id, caption FROM coco ORDER BY id LIMIT 200) SELECT id, caption, embed('minilm', caption) AS v FROM first) TO '{}'",
         out_path.display()
     );
     sql(&query, &["-t", &format!("coco={}", coco.display())], None);

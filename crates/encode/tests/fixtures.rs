@@ -70,7 +70,15 @@ fn check(checkpoint: PathBuf, fixture: &str, expected_dim: usize) -> Option<Enco
     assert_eq!(encoder.dim(), expected_dim);
     let texts: Vec<&str> = reference.sentences.iter().map(String::as_str).collect();
     let batch = encoder.encode(&texts).unwrap();
-    assert_eq!(batch.truncated, 1, "the 1,037-character caption is the one truncated");
+    // Truncation is counted: compare with the untruncated token counts.
+    let mut raw = tokenizers::Tokenizer::from_file(&encoder.model().tokenizer).unwrap();
+    raw.with_truncation(None).unwrap();
+    let too_long = texts.iter().filter(|t| raw.encode(**t, true).unwrap().len() > encoder.max_tokens()).count();
+    assert_eq!(batch.truncated, too_long, "truncated texts are counted");
+    let huge = "word ".repeat(20_000);
+    let cut = encoder.encode(&[&huge]).unwrap();
+    assert_eq!(cut.truncated, 1);
+    assert!((cut.row(0).iter().map(|x| x * x).sum::<f32>() - 1.0).abs() < 1e-4, "a truncated text still gets a unit vector");
     for (i, text) in texts.iter().enumerate() {
         let alone = encoder.encode(&[text]).unwrap();
         let (in_batch, single) = (cosine(batch.row(i), &reference.embeddings[i]), cosine(alone.row(0), &reference.embeddings[i]));

@@ -52,7 +52,8 @@ impl Lookalike {
     pub fn new(config: LookalikeConfig) -> Lookalike {
         let cache_root = (!config.no_cache).then(|| config.cache_dir.unwrap_or_else(|| lookalike_encode::runtime::lookalike_home().join("cache")));
         let registry = Arc::new(EncoderRegistry::new(Models::new(config.models_dir), cache_root, config.encoder));
-        let ctx = SessionContext::new_with_config(SessionConfig::new().with_information_schema(true));
+        // URL tables let a query read a file by path: `SELECT * FROM 'pairs.parquet'`.
+        let ctx = SessionContext::new_with_config(SessionConfig::new().with_information_schema(true)).enable_url_table();
         ctx.register_udf(ScalarUDF::from(udf::embed::EmbedFunc::new(registry.clone())));
         ctx.register_udf(ScalarUDF::from(udf::cosine::CosineSimFunc::default()));
         Lookalike { ctx, registry }
