@@ -44,7 +44,23 @@ pub fn cosine_sim() -> &'static Documentation {
     &DOC
 }
 
+/// `failure_kind`'s record.
+pub fn failure_kind() -> &'static Documentation {
+    static DOC: LazyLock<Documentation> = LazyLock::new(|| {
+        Documentation::builder(
+            SECTION,
+            "The offline structural judge: a word-level diff of two texts that names the kind of edit (negation, quantifier, spatial, role_swap, attribute, subject, action, tense, presence, object, synonym, other, identical), explains it with the differing words, and says whether it changes what a picture of the text would show. Lexicons live in data/lexicon. NULL when either text is NULL.",
+            "failure_kind(text_a, text_b)",
+        )
+        .with_sql_example("SELECT failure_kind('a dog chasing a cat', 'a cat chasing a dog')['kind'] AS kind;")
+        .with_argument("text_a", "String expression.")
+        .with_argument("text_b", "String expression.")
+        .build()
+    });
+    &DOC
+}
+
 /// Every function's name and record, sorted by name.
 pub fn all() -> Vec<(&'static str, &'static Documentation)> {
-    vec![("cosine_sim", cosine_sim()), ("embed", embed())]
+    vec![("cosine_sim", cosine_sim()), ("embed", embed()), ("failure_kind", failure_kind())]
 }

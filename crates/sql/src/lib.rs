@@ -56,6 +56,7 @@ impl Lookalike {
         let ctx = SessionContext::new_with_config(SessionConfig::new().with_information_schema(true)).enable_url_table();
         ctx.register_udf(ScalarUDF::from(udf::embed::EmbedFunc::new(registry.clone())));
         ctx.register_udf(ScalarUDF::from(udf::cosine::CosineSimFunc::default()));
+        ctx.register_udf(ScalarUDF::from(udf::failure_kind::FailureKindFunc::default()));
         Lookalike { ctx, registry }
     }
 

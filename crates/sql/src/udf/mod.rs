@@ -2,6 +2,7 @@
 
 pub mod cosine;
 pub mod embed;
+pub mod failure_kind;
 
 use datafusion::arrow::datatypes::DataType;
 
