@@ -65,6 +65,7 @@ async fn build_session(args: &args::SessionArgs) -> Result<Lookalike> {
     let mut encoder = EncoderOptions::default();
     if let Some(threads) = args.threads {
         encoder.threads = threads.max(1);
+        encoder.workers = encoder.workers.min(encoder.threads);
     }
     let session = Lookalike::new(LookalikeConfig {
         models_dir: Some(args.models.clone()),

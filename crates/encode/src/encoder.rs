@@ -32,7 +32,11 @@ pub struct EncoderOptions {
 impl Default for EncoderOptions {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        EncoderOptions { threads: cores, workers: 1, max_batch_rows: 128, max_batch_tokens: 4096, progress: true }
+        // Short texts make small matrices, where one ONNX Runtime thread per session and several
+        // sessions on different batches beat one session splitting each op across threads
+        // (measured 1.2x on 2 cores with MiniLM; bench/RESULTS.md). Four sessions at most keep
+        // the weights' memory bounded on big machines.
+        EncoderOptions { threads: cores, workers: cores.min(4), max_batch_rows: 128, max_batch_tokens: 4096, progress: true }
     }
 }
 
