@@ -43,6 +43,9 @@ pub async fn run_sql(session: &Lookalike, sql: &str, printer: &Printer) -> Resul
             eprintln!("{rows} row{} in {:.3}s", if rows == 1 { "" } else { "s" }, started.elapsed().as_secs_f64());
             report_embedding(&before, &session.registry().stats());
         }
+        for note in session.take_notes() {
+            eprintln!("{note}");
+        }
     }
     Ok(())
 }

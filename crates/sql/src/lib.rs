@@ -15,6 +15,8 @@ pub mod cache;
 pub mod docs;
 pub mod encoders;
 pub mod error;
+pub mod notes;
+pub mod pairs;
 pub mod tables;
 pub mod udf;
 
@@ -45,6 +47,7 @@ pub struct LookalikeConfig {
 pub struct Lookalike {
     ctx: SessionContext,
     registry: Arc<EncoderRegistry>,
+    notes: Arc<notes::Notes>,
 }
 
 impl Lookalike {
@@ -57,12 +60,19 @@ impl Lookalike {
         ctx.register_udf(ScalarUDF::from(udf::embed::EmbedFunc::new(registry.clone())));
         ctx.register_udf(ScalarUDF::from(udf::cosine::CosineSimFunc::default()));
         ctx.register_udf(ScalarUDF::from(udf::failure_kind::FailureKindFunc::default()));
-        Lookalike { ctx, registry }
+        let notes = Arc::new(notes::Notes::default());
+        ctx.register_udtf("lookalike_pairs", Arc::new(pairs::LookalikePairsFunc::new(registry.clone(), notes.clone())));
+        Lookalike { ctx, registry, notes }
     }
 
     /// The DataFusion context.
     pub fn ctx(&self) -> &SessionContext {
         &self.ctx
+    }
+
+    /// Notes left by queries since the last call (what was dropped, and why).
+    pub fn take_notes(&self) -> Vec<String> {
+        self.notes.take()
     }
 
     /// The encoders in use.

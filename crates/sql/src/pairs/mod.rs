@@ -1,0 +1,164 @@
+//! `lookalike_pairs(source, text_column, target, reference [, options])`: erroneous-agreement
+//! search as a table function.
+//!
+//! Arguments are checked while planning; the search runs when the table is scanned, so an
+//! `EXPLAIN` costs nothing and the embedding work happens off the planner.
+
+mod options;
+mod scrape;
+
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use datafusion::catalog::{Session, TableFunctionArgs, TableFunctionImpl, TableProvider};
+use datafusion::common::{plan_err, Result, ScalarValue};
+use datafusion::datasource::memory::MemorySourceConfig;
+use datafusion::logical_expr::{Expr, TableType};
+use datafusion::physical_plan::ExecutionPlan;
+
+pub use options::{parse as parse_options, Judge, Mode, PairsOptions, Threshold};
+pub use scrape::ScrapeReport;
+
+use crate::encoders::EncoderRegistry;
+use crate::notes::Notes;
+
+/// Output column names.
+pub mod columns {
+    /// Id of the first text.
+    pub const ID_A: &str = "id_a";
+    /// The first text.
+    pub const TEXT_A: &str = "text_a";
+    /// Id of the second text.
+    pub const ID_B: &str = "id_b";
+    /// The second text.
+    pub const TEXT_B: &str = "text_b";
+    /// Cosine under the target encoder.
+    pub const TARGET_SIM: &str = "target_sim";
+    /// Cosine under the reference encoder (NULL without one).
+    pub const REFERENCE_SIM: &str = "reference_sim";
+    /// target_sim − reference_sim.
+    pub const GAP: &str = "gap";
+    /// The structural judge's kind of edit.
+    pub const KIND: &str = "kind";
+    /// Whether the structural judge says the edit changes the picture.
+    pub const CHANGES_MEANING: &str = "changes_meaning";
+    /// Which judge flagged the pair: reference, structural, both, or NULL.
+    pub const FLAGGED_BY: &str = "flagged_by";
+}
+
+/// The schema every call returns.
+pub fn pairs_schema() -> SchemaRef {
+    use columns::*;
+    Arc::new(Schema::new(vec![
+        Field::new(ID_A, DataType::Int64, false),
+        Field::new(TEXT_A, DataType::Utf8, false),
+        Field::new(ID_B, DataType::Int64, false),
+        Field::new(TEXT_B, DataType::Utf8, false),
+        Field::new(TARGET_SIM, DataType::Float32, false),
+        Field::new(REFERENCE_SIM, DataType::Float32, true),
+        Field::new(GAP, DataType::Float32, true),
+        Field::new(KIND, DataType::Utf8, false),
+        Field::new(CHANGES_MEANING, DataType::Boolean, false),
+        Field::new(FLAGGED_BY, DataType::Utf8, true),
+    ]))
+}
+
+/// The table function.
+#[derive(Debug)]
+pub struct LookalikePairsFunc {
+    registry: Arc<EncoderRegistry>,
+    notes: Arc<Notes>,
+}
+
+impl LookalikePairsFunc {
+    /// Over the session's encoders; reports go to `notes`.
+    pub fn new(registry: Arc<EncoderRegistry>, notes: Arc<Notes>) -> Self {
+        LookalikePairsFunc { registry, notes }
+    }
+}
+
+const USAGE: &str = "lookalike_pairs(source, text_column, target_model, reference_model [, 'key=value, …'])";
+
+fn string_arg(exprs: &[Expr], i: usize, what: &str) -> Result<Option<String>> {
+    match exprs.get(i) {
+        Some(Expr::Literal(ScalarValue::Utf8(v) | ScalarValue::Utf8View(v) | ScalarValue::LargeUtf8(v), _)) => Ok(v.clone()),
+        Some(Expr::Literal(v, _)) if v.is_null() => Ok(None),
+        Some(other) => plan_err!("{USAGE}: {what} must be a string literal, got {other}"),
+        None => plan_err!("{USAGE}: missing {what}"),
+    }
+}
+
+impl TableFunctionImpl for LookalikePairsFunc {
+    fn call_with_args(&self, args: TableFunctionArgs) -> Result<Arc<dyn TableProvider>> {
+        let exprs = args.exprs();
+        if !(4..=5).contains(&exprs.len()) {
+            return plan_err!("{USAGE}: takes 4 or 5 arguments, got {}", exprs.len());
+        }
+        let Some(source) = string_arg(exprs, 0, "source (a table name or file path)")? else {
+            return plan_err!("{USAGE}: source is NULL");
+        };
+        let Some(text_column) = string_arg(exprs, 1, "text_column")? else {
+            return plan_err!("{USAGE}: text_column is NULL");
+        };
+        let Some(target) = string_arg(exprs, 2, "target_model")? else {
+            return plan_err!("{USAGE}: target_model is NULL");
+        };
+        // NULL or 'none' as the reference: judge structurally only.
+        let reference = string_arg(exprs, 3, "reference_model")?.filter(|r| !r.eq_ignore_ascii_case("none"));
+        let options = match exprs.len() {
+            5 => options::parse(&string_arg(exprs, 4, "options")?.unwrap_or_default())?,
+            _ => PairsOptions::default(),
+        };
+        if reference.is_none() && options.judge == Judge::Reference && options.mode == Mode::Failures {
+            return plan_err!("{USAGE}: without a reference model, give judge=structural (or mode=candidates)");
+        }
+        for model in std::iter::once(&target).chain(reference.as_ref()) {
+            self.registry.models().open(model).map_err(|e| datafusion::error::DataFusionError::Plan(format!("lookalike_pairs: {e}")))?;
+        }
+        check_source(args.session(), &source)?;
+        Ok(Arc::new(PairsTable {
+            request: scrape::Request { source, text_column, target, reference, options },
+            registry: self.registry.clone(),
+            notes: self.notes.clone(),
+        }))
+    }
+}
+
+/// A source must be a registered table or an existing file.
+fn check_source(session: &dyn Session, source: &str) -> Result<()> {
+    if std::path::Path::new(source).is_file() {
+        return Ok(());
+    }
+    let Some(state) = session.as_any().downcast_ref::<datafusion::execution::SessionState>() else { return Ok(()) };
+    let reference = datafusion::common::TableReference::from(source);
+    let exists = state.schema_for_ref(reference.clone()).map(|schema| schema.table_exist(reference.table())).unwrap_or(false);
+    if !exists {
+        return plan_err!("lookalike_pairs: no table or file '{source}' (register a file with -t NAME=PATH, or give its path)");
+    }
+    Ok(())
+}
+
+/// The result of one call, computed when scanned.
+#[derive(Debug)]
+struct PairsTable {
+    request: scrape::Request,
+    registry: Arc<EncoderRegistry>,
+    notes: Arc<Notes>,
+}
+
+#[async_trait::async_trait]
+impl TableProvider for PairsTable {
+    fn schema(&self) -> SchemaRef {
+        pairs_schema()
+    }
+
+    fn table_type(&self) -> TableType {
+        TableType::Temporary
+    }
+
+    async fn scan(&self, state: &dyn Session, projection: Option<&Vec<usize>>, _filters: &[Expr], _limit: Option<usize>) -> Result<Arc<dyn ExecutionPlan>> {
+        let (batch, report) = scrape::run(state, &self.request, self.registry.clone()).await?;
+        self.notes.push(report.to_string());
+        Ok(MemorySourceConfig::try_new_exec(&[vec![batch]], pairs_schema(), projection.cloned())?)
+    }
+}

@@ -1,0 +1,193 @@
+//! The options string of `lookalike_pairs`: `'key=value, key=value'`.
+
+use datafusion::common::{plan_err, Result};
+use lookalike_pairs::{Method, PairRule, Quantization, SearchOptions, MULTIMON_EXCLUDED_PHRASES};
+
+/// Which pairs the table function returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Pairs the chosen judge flags as erroneous agreements.
+    Failures,
+    /// Every pair above the target threshold, with both judges' evidence, for SQL to decide.
+    Candidates,
+}
+
+/// Who decides, in failures mode, that a pair above the target threshold differs in meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Judge {
+    /// The reference encoder, by the gap / ceiling rule (MultiMon's judge).
+    Reference,
+    /// The structural word-level diff (`failure_kind(...).changes_meaning`).
+    Structural,
+    /// Either one.
+    Either,
+}
+
+/// The target threshold: a similarity, or a quantile of the corpus's own pair similarities.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Threshold {
+    /// Strictly above this cosine.
+    Value(f32),
+    /// Strictly above this quantile of similarities of random pairs (estimated on a sample).
+    Quantile(f64),
+}
+
+/// Every option, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairsOptions {
+    /// Target threshold.
+    pub threshold: Threshold,
+    /// Gap rule, reference ceiling and excluded phrases (its `target_threshold` is set once the
+    /// threshold is known).
+    pub rule: PairRule,
+    /// Search method, quantization, initial k.
+    pub search: SearchOptions,
+    /// What to return.
+    pub mode: Mode,
+    /// Who flags failures.
+    pub judge: Judge,
+    /// Most rows returned.
+    pub limit: Option<usize>,
+    /// The id column of the source (default: `id`, else `line`, else row numbers).
+    pub id_column: Option<String>,
+}
+
+impl Default for PairsOptions {
+    fn default() -> Self {
+        PairsOptions {
+            threshold: Threshold::Value(0.9),
+            rule: PairRule::default(),
+            search: SearchOptions::default(),
+            mode: Mode::Failures,
+            judge: Judge::Reference,
+            limit: None,
+            id_column: None,
+        }
+    }
+}
+
+/// The keys, for messages.
+const KEYS: &str = "threshold, quantile, gap, ceiling, k, method, exact, quantization, exclude, mode, judge, limit, id";
+
+/// Parses `'threshold=0.9, gap=0.2, k=32, method=exact, exclude=default|none|a;b, mode=candidates, judge=either, limit=100'`.
+pub fn parse(text: &str) -> Result<PairsOptions> {
+    let mut options = PairsOptions::default();
+    for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let Some((key, value)) = item.split_once('=') else {
+            return plan_err!("lookalike_pairs: option '{item}' is not key=value (keys: {KEYS})");
+        };
+        let (key, value) = (key.trim().to_ascii_lowercase(), value.trim());
+        let number = |min: f64, max: f64| -> Result<f64> {
+            match value.parse::<f64>() {
+                Ok(x) if (min..=max).contains(&x) => Ok(x),
+                Ok(x) => plan_err!("lookalike_pairs: {key}={x} is outside [{min}, {max}]"),
+                Err(_) => plan_err!("lookalike_pairs: {key}='{value}' is not a number"),
+            }
+        };
+        match key.as_str() {
+            "threshold" | "target_threshold" => options.threshold = Threshold::Value(number(-1.0, 1.0)? as f32),
+            "quantile" | "target_quantile" => options.threshold = Threshold::Quantile(number(0.0, 1.0)?),
+            "gap" if value.eq_ignore_ascii_case("none") => options.rule.gap = None,
+            "gap" => options.rule.gap = Some(number(0.0, 2.0)? as f32),
+            "ceiling" | "reference_ceiling" if value.eq_ignore_ascii_case("none") => options.rule.reference_ceiling = None,
+            "ceiling" | "reference_ceiling" => options.rule.reference_ceiling = Some(number(-1.0, 1.0)? as f32),
+            "k" => match value.parse::<i64>() {
+                Ok(k) if k > 0 => options.search.initial_k = k as usize,
+                _ => return plan_err!("lookalike_pairs: k={value} must be a positive whole number"),
+            },
+            "method" => {
+                options.search.method = match value.to_ascii_lowercase().as_str() {
+                    "auto" => Method::Auto,
+                    "exact" => Method::Exact,
+                    "hnsw" => Method::Hnsw,
+                    _ => return plan_err!("lookalike_pairs: method='{value}' is not auto, exact or hnsw"),
+                }
+            }
+            "exact" => {
+                options.search.method = match value.to_ascii_lowercase().as_str() {
+                    "true" | "yes" | "1" => Method::Exact,
+                    "false" | "no" | "0" => Method::Auto,
+                    _ => return plan_err!("lookalike_pairs: exact='{value}' is not true or false"),
+                }
+            }
+            "quantization" => {
+                options.search.quantization = match value.to_ascii_lowercase().as_str() {
+                    "f32" => Quantization::F32,
+                    "f16" => Quantization::F16,
+                    "i8" => Quantization::I8,
+                    _ => return plan_err!("lookalike_pairs: quantization='{value}' is not f32, f16 or i8"),
+                }
+            }
+            "exclude" => {
+                options.rule.excluded_phrases = match value.to_ascii_lowercase().as_str() {
+                    "default" | "multimon" => MULTIMON_EXCLUDED_PHRASES.iter().map(|p| p.to_string()).collect(),
+                    "none" => Vec::new(),
+                    _ => value.split(';').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect(),
+                }
+            }
+            "mode" => {
+                options.mode = match value.to_ascii_lowercase().as_str() {
+                    "failures" => Mode::Failures,
+                    "candidates" => Mode::Candidates,
+                    _ => return plan_err!("lookalike_pairs: mode='{value}' is not failures or candidates"),
+                }
+            }
+            "judge" => {
+                options.judge = match value.to_ascii_lowercase().as_str() {
+                    "reference" => Judge::Reference,
+                    "structural" => Judge::Structural,
+                    "either" => Judge::Either,
+                    _ => return plan_err!("lookalike_pairs: judge='{value}' is not reference, structural or either"),
+                }
+            }
+            "limit" => match value.parse::<i64>() {
+                Ok(n) if n >= 0 => options.limit = Some(n as usize),
+                _ => return plan_err!("lookalike_pairs: limit={value} must be a whole number ≥ 0"),
+            },
+            "id" => options.id_column = Some(value.to_string()),
+            _ => return plan_err!("lookalike_pairs: unknown option '{key}' (keys: {KEYS})"),
+        }
+    }
+    if let Threshold::Value(t) = options.threshold {
+        options.rule.target_threshold = t;
+    }
+    options.rule.validate().map_err(|e| datafusion::error::DataFusionError::Plan(format!("lookalike_pairs: {e}")))?;
+    Ok(options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_multimon() {
+        let o = parse("").unwrap();
+        assert_eq!(o.threshold, Threshold::Value(0.9));
+        assert_eq!(o.rule.gap, Some(0.2));
+        assert_eq!(o.rule.excluded_phrases.len(), 7);
+        assert_eq!(o.mode, Mode::Failures);
+    }
+
+    #[test]
+    fn options_parse() {
+        let o = parse("threshold=0.95, gap=none, k=32, method=hnsw, exclude=no dog; no cat, mode=candidates, judge=either, limit=10").unwrap();
+        assert_eq!(o.threshold, Threshold::Value(0.95));
+        assert_eq!(o.rule.target_threshold, 0.95);
+        assert_eq!(o.rule.gap, None);
+        assert_eq!(o.search.initial_k, 32);
+        assert_eq!(o.search.method, Method::Hnsw);
+        assert_eq!(o.rule.excluded_phrases, vec!["no dog", "no cat"]);
+        assert_eq!((o.mode, o.judge, o.limit), (Mode::Candidates, Judge::Either, Some(10)));
+    }
+
+    #[test]
+    fn bad_options_say_what_is_wrong() {
+        let err = |s: &str| parse(s).unwrap_err().to_string();
+        assert!(err("threshold=1.5").contains("threshold=1.5 is outside [-1, 1]"));
+        assert!(err("k=0").contains("k=0 must be a positive"));
+        assert!(err("k=-3").contains("k=-3 must be a positive"));
+        assert!(err("colour=red").contains("unknown option 'colour'"));
+        assert!(err("gap").contains("is not key=value"));
+        assert!(err("gap=-0.1").contains("outside [0, 2]"));
+    }
+}

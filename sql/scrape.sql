@@ -1,0 +1,36 @@
+-- Step 1 of MultiMon, "scrape": pairs of corpus texts that the target encoder embeds almost
+-- identically (cosine > 0.9) although they mean different things.
+--
+--   lookalike -t corpus=data/captions.txt -f sql/scrape.sql
+--
+-- The corpus is any table with a `text` column (use -t corpus=PATH for a file: text, CSV,
+-- Parquet, NDJSON or COCO caption JSON). Change the models and thresholds below as you like.
+-- Two judges say whether a pair differs in meaning:
+--   * the reference encoder (MultiMon's rule): target_sim - reference_sim > gap;
+--   * the structural judge: a word-level diff whose edit changes what a picture would show.
+-- A reference encoder shares the target's bag-of-words blind spots (role swaps, left/right,
+-- swapped attributes score high under both), so the pipeline keeps what either judge flags.
+
+CREATE OR REPLACE TABLE candidates AS
+SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm', 'mpnet',
+                              'threshold=0.9, gap=0.2, mode=candidates');
+
+CREATE OR REPLACE TABLE failures AS
+SELECT * FROM candidates WHERE flagged_by IS NOT NULL;
+
+-- Which kinds of edit the target confuses, and which judge caught them.
+SELECT kind,
+       count(*)                                        AS pairs,
+       sum(CASE WHEN flagged_by IN ('reference', 'both') THEN 1 ELSE 0 END) AS by_reference,
+       sum(CASE WHEN flagged_by IN ('structural', 'both') THEN 1 ELSE 0 END) AS by_structure,
+       round(avg(target_sim), 3)                       AS mean_target_sim,
+       round(avg(reference_sim), 3)                    AS mean_reference_sim
+FROM failures
+GROUP BY kind
+ORDER BY pairs DESC, kind;
+
+-- The strongest failures.
+SELECT text_a, text_b, round(target_sim, 3) AS target, round(reference_sim, 3) AS reference, kind, flagged_by
+FROM failures
+ORDER BY target_sim DESC, id_a, id_b
+LIMIT 10;
