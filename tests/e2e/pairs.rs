@@ -145,3 +145,27 @@ fn degenerate_corpora_give_empty_results_with_a_reason() {
         assert!(err.contains(&format!("{distinct} distinct texts")), "{name}: {err}");
     }
 }
+
+#[test]
+fn scrape_shortcut_writes_the_same_rows_as_the_table_function() {
+    if !has_model("tiny-clip") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("failures.parquet");
+    let corpus = root().join("data/captions.txt");
+    let args = [
+        "scrape", "--corpus", corpus.to_str().unwrap(), "--target", "tiny-clip", "--reference", "none", "--judge", "structural",
+        "--options", "quantile=0.999", "--out", out_path.to_str().unwrap(),
+    ];
+    let out = lookalike(&args, None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let written = sql(&format!("SELECT count(*) AS n FROM '{}'", out_path.display()), &[], None);
+    let direct = sql(
+        "SELECT count(*) AS n FROM lookalike_pairs('corpus', 'text', 'tiny-clip', NULL, 'judge=structural, quantile=0.999')",
+        &["-t", &captions()],
+        None,
+    );
+    assert_eq!(written, direct);
+    assert_ne!(written, "n\n0\n");
+}

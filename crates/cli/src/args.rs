@@ -107,6 +107,35 @@ pub enum Command {
     /// Manage models.
     #[command(subcommand)]
     Model(ModelCommand),
+    /// Scrape a corpus for erroneous agreements and write them as Parquet (a shortcut for
+    /// `COPY (SELECT * FROM lookalike_pairs(…)) TO …`, as in sql/scrape.sql).
+    Scrape(ScrapeArgs),
+}
+
+/// `lookalike scrape` flags.
+#[derive(Debug, Args)]
+pub struct ScrapeArgs {
+    /// The corpus: a file (text, CSV, TSV, Parquet, NDJSON, COCO caption JSON).
+    #[arg(long, value_name = "PATH")]
+    pub corpus: PathBuf,
+    /// The text column (default: `text`, else `caption`).
+    #[arg(long)]
+    pub column: Option<String>,
+    /// The target encoder, e.g. a CLIP text tower.
+    #[arg(long, default_value = "minilm")]
+    pub target: String,
+    /// The reference encoder (`none` to judge structurally only).
+    #[arg(long, default_value = "mpnet")]
+    pub reference: String,
+    /// Who flags a pair: reference (MultiMon's gap rule), structural, or either.
+    #[arg(long, default_value = "either")]
+    pub judge: String,
+    /// More lookalike_pairs options, e.g. "threshold=0.92, gap=0.25, method=hnsw".
+    #[arg(long, default_value = "")]
+    pub options: String,
+    /// The Parquet file to write.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 /// `lookalike setup` flags.
@@ -154,6 +183,13 @@ mod tests {
     fn bad_maxrows_quotes_the_value() {
         let err = Cli::try_parse_from(["lookalike", "--maxrows", "lots"]).unwrap_err().to_string();
         assert!(err.contains("'lots'"), "{err}");
+    }
+
+    #[test]
+    fn scrape_parses_with_defaults() {
+        let cli = Cli::try_parse_from(["lookalike", "scrape", "--corpus", "c.txt", "--out", "p.parquet"]).unwrap();
+        let Some(Command::Scrape(s)) = cli.command else { panic!("not scrape") };
+        assert_eq!((s.target.as_str(), s.reference.as_str(), s.judge.as_str()), ("minilm", "mpnet", "either"));
     }
 
     #[test]

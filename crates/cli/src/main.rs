@@ -3,6 +3,7 @@
 mod args;
 mod help;
 mod models;
+mod scrape;
 mod setup;
 mod shell;
 
@@ -41,6 +42,11 @@ async fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Some(Command::Setup(setup)) => return setup::setup(&cli.session.models, &setup.only),
         Some(Command::Model(command)) => return models::run(command, &cli.session),
+        Some(Command::Scrape(scrape)) => {
+            let session = build_session(&cli.session).await?;
+            let printer = shell::Printer { format: cli.format, maxrows: cli.maxrows, output: None, quiet: cli.quiet };
+            return scrape::run(&session, scrape, &printer).await;
+        }
         None => {}
     }
     if cli.format == Format::Parquet && cli.output.is_none() {

@@ -36,7 +36,26 @@ impl Default for EncoderOptions {
         // sessions on different batches beat one session splitting each op across threads
         // (measured 1.2x on 2 cores with MiniLM; bench/RESULTS.md). Four sessions at most keep
         // the weights' memory bounded on big machines.
-        EncoderOptions { threads: cores, workers: cores.min(4), max_batch_rows: 128, max_batch_tokens: 4096, progress: true }
+        let defaults = EncoderOptions { threads: cores, workers: cores.min(4), max_batch_rows: 128, max_batch_tokens: 4096, progress: true };
+        defaults.with_env_overrides()
+    }
+}
+
+impl EncoderOptions {
+    /// Tuning knobs from the environment, for benchmarks and unusual machines:
+    /// `LOOKALIKE_ENCODE_WORKERS`, `LOOKALIKE_BATCH_ROWS`, `LOOKALIKE_BATCH_TOKENS`.
+    pub fn with_env_overrides(mut self) -> Self {
+        let read = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<usize>().ok()).filter(|&v| v > 0);
+        if let Some(workers) = read("LOOKALIKE_ENCODE_WORKERS") {
+            self.workers = workers;
+        }
+        if let Some(rows) = read("LOOKALIKE_BATCH_ROWS") {
+            self.max_batch_rows = rows;
+        }
+        if let Some(tokens) = read("LOOKALIKE_BATCH_TOKENS") {
+            self.max_batch_tokens = tokens;
+        }
+        self
     }
 }
 
