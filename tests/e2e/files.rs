@@ -50,3 +50,27 @@ fn json_and_parquet_output() {
     let err = sql_error("SELECT 1", &["--format", "parquet"]);
     assert!(err.contains("--format parquet needs --output"), "{err}");
 }
+
+#[test]
+fn every_function_is_documented_and_every_example_runs() {
+    use crate::common::has_model;
+    if !has_model("minilm") || !has_model("mpnet") {
+        return;
+    }
+    let records = lookalike_sql::docs::all();
+    let names: Vec<&str> = records.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, ["cosine_sim", "embed", "failure_kind", "lookalike_pairs"]);
+    // The scalar functions' records reach information_schema through DataFusion.
+    let described = sql(
+        "SELECT DISTINCT routine_name FROM information_schema.routines WHERE routine_name IN ('cosine_sim', 'embed', 'failure_kind') AND description IS NOT NULL ORDER BY routine_name",
+        &[],
+        None,
+    );
+    assert_eq!(described, "routine_name\ncosine_sim\nembed\nfailure_kind\n");
+    for (name, doc) in records {
+        let example = doc.sql_example.as_deref().unwrap_or_else(|| panic!("{name} has no example"));
+        let out = lookalike(&["-q", "-c", example], None);
+        assert!(out.status.success(), "{name}'s example fails: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(!out.stdout.is_empty(), "{name}'s example prints a result");
+    }
+}

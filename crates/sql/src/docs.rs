@@ -60,7 +60,26 @@ pub fn failure_kind() -> &'static Documentation {
     &DOC
 }
 
+/// `lookalike_pairs`'s record (table functions have no documentation hook in DataFusion).
+pub fn lookalike_pairs() -> &'static Documentation {
+    static DOC: LazyLock<Documentation> = LazyLock::new(|| {
+        Documentation::builder(
+            SECTION,
+            "Erroneous-agreement search (MultiMon's scrape step): every unordered pair of distinct texts of the source whose target cosine is above the threshold, judged by the reference encoder (target − reference > gap) and by the structural judge (failure_kind). Output: id_a, text_a, id_b, text_b, target_sim, reference_sim, gap, kind, changes_meaning, flagged_by, ordered by target_sim descending then ids. Texts equal after normalising case, spacing and punctuation, repeats and excluded phrases are counted in a note, not returned. Options: threshold, quantile, gap, ceiling, exclude, mode (failures|candidates), judge (reference|structural|either), method (auto|exact|hnsw), k, quantization, limit, id.",
+            "lookalike_pairs(source, text_column, target_model, reference_model [, 'key=value, …'])",
+        )
+        .with_sql_example("SELECT text_a, text_b, target_sim, kind FROM lookalike_pairs('data/captions.txt', 'text', 'minilm', 'mpnet', 'judge=either, limit=5');")
+        .with_argument("source", "A registered table's name, or a file path.")
+        .with_argument("text_column", "The column holding the texts.")
+        .with_argument("target_model", "The encoder audited (e.g. a CLIP text tower).")
+        .with_argument("reference_model", "The reference encoder, or NULL to judge structurally only.")
+        .with_argument("options", "Optional 'key=value, …' string; see the README.")
+        .build()
+    });
+    &DOC
+}
+
 /// Every function's name and record, sorted by name.
 pub fn all() -> Vec<(&'static str, &'static Documentation)> {
-    vec![("cosine_sim", cosine_sim()), ("embed", embed()), ("failure_kind", failure_kind())]
+    vec![("cosine_sim", cosine_sim()), ("embed", embed()), ("failure_kind", failure_kind()), ("lookalike_pairs", lookalike_pairs())]
 }

@@ -19,12 +19,12 @@ use crate::PairsError;
 
 /// Row counts up to which [`Method::Auto`] uses the exact search.
 ///
-/// Measured on 2 shared cores (AMD EPYC Zen 3, AVX2), clustered data, threshold 0.9: at 100k
-/// rows and d = 384 the exact search took 55 s and HNSW (build, adaptive join, orphan levels,
-/// closure) 96 s; at d = 768, 195 s against 276 s. Exact cost grows as n², HNSW's about as
-/// n log n, so they cross near 150k–200k rows; below that the exact search is faster and
-/// has no misses.
-pub const AUTO_EXACT_MAX_ROWS: usize = 150_000;
+/// Measured on 2 shared cores (AMD EPYC Zen 3, AVX2), synthetic clustered data, threshold 0.9,
+/// d = 384: exact 55 s vs HNSW 96 s at 100k rows; exact 946 s (extrapolated) vs HNSW 882 s at
+/// 300k. At d = 768 and 100k: 195 s vs 276 s. Exact cost grows as n², HNSW's about as
+/// n log n, so they cross near 300k; below that the exact search is as fast or faster and
+/// misses nothing.
+pub const AUTO_EXACT_MAX_ROWS: usize = 250_000;
 
 /// A pair of rows (`a < b`) whose similarity is above the threshold.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -38,7 +38,7 @@ pub struct Candidate {
 }
 
 /// Which search to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Method {
     /// Exact up to [`AUTO_EXACT_MAX_ROWS`] rows, HNSW above.
     #[default]
@@ -51,7 +51,7 @@ pub enum Method {
 
 /// How the HNSW index stores vectors. Only ranking uses the stored form; every reported
 /// similarity is recomputed from the original f32 rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Quantization {
     /// 32-bit floats (usearch's default would be BF16).
     #[default]
@@ -63,7 +63,7 @@ pub enum Quantization {
 }
 
 /// usearch HNSW graph parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct HnswParams {
     /// Edges per node (usearch `connectivity`, HNSW's `M`).
     pub connectivity: usize,
@@ -91,7 +91,7 @@ impl Default for HnswParams {
 }
 
 /// Options for [`find_pairs`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchOptions {
     /// Exact, HNSW, or chosen by size.
     pub method: Method,
