@@ -164,7 +164,8 @@ impl Encoder {
         let mut encoder = Encoder { model, tokenizer, sessions, inputs, output, pooling, dim: 0, max_tokens, pad_id, identity, options };
         // One tiny run tells the output dimension whatever the graph declares, and proves the
         // graph runs before any real work is queued on it.
-        encoder.dim = encoder.run_batch(&encoder.tokenize(&[""])?.0)?.len();
+        let (probe, _) = encoder.tokenize(&[""])?;
+        encoder.dim = encoder.run_on(0, &probe.iter().collect::<Vec<_>>())?.len();
         if let Some(declared) = encoder.model.manifest.dim {
             if declared != encoder.dim {
                 return Err(EncodeError::Shape {
@@ -241,7 +242,7 @@ impl Encoder {
                     if b >= batches.len() || failure.lock().unwrap().is_some() {
                         break;
                     }
-                    let batch: Vec<Encoding> = batches[b].iter().map(|&i| encodings[i].clone()).collect();
+                    let batch: Vec<&Encoding> = batches[b].iter().map(|&i| &encodings[i]).collect();
                     match self.run_on(worker, &batch) {
                         Ok(vectors) => {
                             results.lock().unwrap().push((b, vectors));
@@ -304,12 +305,8 @@ impl Encoder {
         batches
     }
 
-    fn run_batch(&self, batch: &[Encoding]) -> Result<Vec<f32>> {
-        self.run_on(0, batch)
-    }
-
     /// Runs one batch on session `worker`: pad, run, pool, normalise.
-    fn run_on(&self, worker: usize, batch: &[Encoding]) -> Result<Vec<f32>> {
+    fn run_on(&self, worker: usize, batch: &[&Encoding]) -> Result<Vec<f32>> {
         let rows = batch.len();
         let lengths: Vec<usize> = batch.iter().map(|e| e.len().max(1)).collect();
         let seq = lengths.iter().copied().max().unwrap_or(1);

@@ -95,7 +95,7 @@ impl ModelCache {
         }
         let batch = self.batch(&fresh_hashes, &fresh_texts, fresh_vectors)?;
         let name = format!("part-{}-{}.parquet", unique_suffix(), self.parts);
-        self.write_atomically(&self.dir.join(name), &batch)?;
+        write_parquet_atomically(&self.dir.join(name), std::slice::from_ref(&batch))?;
         self.parts += 1;
         Ok(())
     }
@@ -166,10 +166,6 @@ impl ModelCache {
             .map_err(|e| SqlError::Invalid { path: self.dir.clone(), reason: e.to_string() })
     }
 
-    fn write_atomically(&self, path: &Path, batch: &RecordBatch) -> Result<(), SqlError> {
-        write_parquet_atomically(path, std::slice::from_ref(batch))
-    }
-
     /// Rewrites every part as one, then removes the old parts.
     fn compact(&mut self, parts: &[PathBuf]) -> Result<(), SqlError> {
         let mut texts_by_row: Vec<(TextHash, String)> = Vec::with_capacity(self.len());
@@ -195,7 +191,7 @@ impl ModelCache {
             return Ok(()); // a part changed under us; merging can wait for the next open
         }
         let batch = self.batch(&hashes, &texts, vectors)?;
-        self.write_atomically(&self.dir.join(format!("part-{}-merged.parquet", unique_suffix())), &batch)?;
+        write_parquet_atomically(&self.dir.join(format!("part-{}-merged.parquet", unique_suffix())), std::slice::from_ref(&batch))?;
         for part in parts {
             let _ = std::fs::remove_file(part);
         }
