@@ -59,17 +59,24 @@ fn every_function_is_documented_and_every_example_runs() {
     }
     let records = lookalike_sql::docs::all();
     let names: Vec<&str> = records.iter().map(|(n, _)| *n).collect();
-    assert_eq!(names, ["cosine_sim", "embed", "failure_kind", "lookalike_pairs"]);
+    assert_eq!(names, ["cosine_sim", "embed", "failure_kind", "llm_categorize", "llm_generate", "llm_relevant", "llm_summarize", "lookalike_pairs", "offline_generate"]);
     // The scalar functions' records reach information_schema through DataFusion.
     let described = sql(
-        "SELECT DISTINCT routine_name FROM information_schema.routines WHERE routine_name IN ('cosine_sim', 'embed', 'failure_kind') AND description IS NOT NULL ORDER BY routine_name",
+        "SELECT DISTINCT routine_name FROM information_schema.routines WHERE routine_name IN ('cosine_sim', 'embed', 'failure_kind', 'llm_relevant', 'llm_summarize') AND description IS NOT NULL ORDER BY routine_name",
         &[],
         None,
     );
-    assert_eq!(described, "routine_name\ncosine_sim\nembed\nfailure_kind\n");
+    assert_eq!(described, "routine_name\ncosine_sim\nembed\nfailure_kind\nllm_relevant\nllm_summarize\n");
+    // The LLM examples run against the mock server, over a small `failures` table.
+    let dir = tempfile::tempdir().unwrap();
+    let failures = dir.path().join("failures.csv");
+    std::fs::write(&failures, "text_a,text_b,kind\na dog chasing a cat,a cat chasing a dog,role_swap\na man with a hat,a man without a hat,presence\n").unwrap();
+    let failures = format!("failures={}", failures.display());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(crate::mock::MockServer::start(crate::canned::clean));
     for (name, doc) in records {
         let example = doc.sql_example.as_deref().unwrap_or_else(|| panic!("{name} has no example"));
-        let out = lookalike(&["-q", "-c", example], None);
+        let out = lookalike(&["-q", "--llm", &server.base_url, "--llm-model", "mock-1", "-t", &failures, "-c", example], None);
         assert!(out.status.success(), "{name}'s example fails: {}", String::from_utf8_lossy(&out.stderr));
         assert!(!out.stdout.is_empty(), "{name}'s example prints a result");
     }

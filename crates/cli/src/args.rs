@@ -64,6 +64,20 @@ pub struct SessionArgs {
     /// Threads for ONNX Runtime (default: all cores).
     #[arg(long, global = true)]
     pub threads: Option<usize>,
+
+    /// OpenAI-compatible endpoint for the llm_* functions, e.g. http://127.0.0.1:8080/v1
+    /// (else LOOKALIKE_LLM_BASE_URL). The key is read from LOOKALIKE_LLM_API_KEY only.
+    #[arg(long, global = true, value_name = "URL")]
+    pub llm: Option<String>,
+
+    /// The model to ask at that endpoint (else LOOKALIKE_LLM_MODEL).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub llm_model: Option<String>,
+
+    /// A TOML or JSON file of LLM settings (base_url, model, api_key, temperature, seed,
+    /// concurrency, timeout_secs, …; else LOOKALIKE_LLM_CONFIG).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub llm_config: Option<PathBuf>,
 }
 
 /// Output formats.

@@ -78,6 +78,12 @@ async fn build_session(args: &args::SessionArgs) -> Result<Lookalike> {
         cache_dir: args.cache.clone(),
         no_cache: args.no_cache,
         encoder,
+        llm: lookalike_sql::llm::LlmSession {
+            base_url: args.llm.clone(),
+            model: args.llm_model.clone(),
+            config_file: args.llm_config.clone(),
+            cache_dir: None,
+        },
     });
     for table in &args.tables {
         let (name, path) = match table.split_once('=') {

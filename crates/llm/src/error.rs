@@ -12,7 +12,7 @@ pub const HOW_TO_CONFIGURE: &str = "set LOOKALIKE_LLM_BASE_URL (e.g. http://127.
 a llama.cpp, vLLM or Ollama server) and LOOKALIKE_LLM_MODEL, plus LOOKALIKE_LLM_API_KEY if the \
 server needs one (OPENAI_API_KEY alone selects https://api.openai.com/v1), or write them as \
 base_url/model/api_key in a TOML or JSON file named by LOOKALIKE_LLM_CONFIG; without an LLM, use \
-the offline functions instead (failure_kind, offline generation)";
+the offline functions instead (failure_kind, offline_generate)";
 
 /// What can go wrong while configuring, calling or caching an LLM, or reading its answers.
 #[derive(Debug, thiserror::Error)]

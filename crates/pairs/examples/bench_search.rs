@@ -1,16 +1,22 @@
-//! Benchmark of the pair search on seeded synthetic clustered unit vectors.
+//! Benchmark of the pair search on seeded synthetic clustered unit vectors, or on real
+//! embeddings read from a `.npy` file (`--load-npy`, e.g. COCO captions under minilm).
 //!
-//! For one (rows, dim) it reports: HNSW build and adaptive self-join time, its recall against
-//! the exact search, peak RSS, and the exact blocked search time (measured in full, or
-//! extrapolated from a random sample of row blocks). With `--npy` it writes the vectors for the
-//! NumPy peer (`bench/pairs/numpy_peer.py`, MultiMon's 1,024-row block matmul) and with
-//! `--peer` runs it in the same process tree and prints the ratio.
+//! For one (rows, dim) it reports: HNSW build and adaptive self-join time for each storage type
+//! asked for (`--quantization f32,f16,i8`), its recall against the exact search, peak RSS, and
+//! the exact blocked search time (measured in full, or extrapolated from a random sample of row
+//! blocks). With `--npy` it writes the vectors for the NumPy peer (`bench/pairs/numpy_peer.py`,
+//! MultiMon's 1,024-row block matmul) and with `--peer` runs it in the same process tree and
+//! prints the ratio peer ÷ each method; `--load-npy` hands its file to the peer.
 //!
 //! ```text
 //! cargo run --release -p lookalike-pairs --example bench_search -- \
 //!     --rows 100000 --dim 384 --exact sample --npy /tmp/v.npy --peer bench/pairs/numpy_peer.py
+//! cargo run --release -p lookalike-pairs --example bench_search -- \
+//!     --load-npy /tmp/coco_minilm.npy --quantization f32,f16,i8 --peer bench/pairs/numpy_peer.py
 //! ```
-//! Run one configuration per process: the peak RSS is the process's.
+//! Run one configuration per process: the peak RSS is the process's. Between stages the peak
+//! is reset (`/proc/self/clear_refs`), so each stage's peak is its own plus what is resident
+//! when it starts (the vectors).
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -34,9 +40,10 @@ struct Args {
     exact: String,
     sample_blocks: usize,
     npy: Option<String>,
+    load_npy: Option<String>,
     peer: Option<String>,
     peer_blocks: usize,
-    quantization: Quantization,
+    quantizations: Vec<Quantization>,
     threads: usize,
     hnsw: bool,
     params: HnswParams,
@@ -52,9 +59,10 @@ fn parse_args() -> Args {
         exact: "auto".into(),
         sample_blocks: 48,
         npy: None,
+        load_npy: None,
         peer: None,
         peer_blocks: 8,
-        quantization: Quantization::F32,
+        quantizations: vec![Quantization::F32],
         threads: 0,
         hnsw: true,
         params: HnswParams::default(),
@@ -71,6 +79,7 @@ fn parse_args() -> Args {
             "--exact" => args.exact = value(), // full | sample | none | auto
             "--sample-blocks" => args.sample_blocks = value().parse().expect("--sample-blocks"),
             "--npy" => args.npy = Some(value()),
+            "--load-npy" => args.load_npy = Some(value()),
             "--peer" => args.peer = Some(value()),
             "--peer-blocks" => args.peer_blocks = value().parse().expect("--peer-blocks"),
             "--threads" => args.threads = value().parse().expect("--threads"),
@@ -87,15 +96,25 @@ fn parse_args() -> Args {
             }
             "--initial-k" => args.initial_k = value().parse().expect("--initial-k"),
             "--quantization" => {
-                args.quantization = match value().as_str() {
-                    "f32" => Quantization::F32,
-                    "f16" => Quantization::F16,
-                    "i8" => Quantization::I8,
-                    other => panic!("--quantization: expected f32, f16 or i8, got {other:?}"),
-                }
+                args.quantizations = value()
+                    .split(',')
+                    .map(|q| match q.trim() {
+                        "f32" => Quantization::F32,
+                        "f16" => Quantization::F16,
+                        "i8" => Quantization::I8,
+                        other => panic!("--quantization: expected f32, f16 or i8, got {other:?}"),
+                    })
+                    .collect()
             }
             other => panic!("unknown flag {other:?}"),
         }
+    }
+    if args.load_npy.is_some() && args.npy.is_some() {
+        panic!("--load-npy and --npy exclude each other: the peer reads the --load-npy file");
+    }
+    if let Some(path) = &args.load_npy {
+        let (_, rows, dim) = npy_shape(path);
+        (args.rows, args.dim) = (rows, dim);
     }
     if args.exact == "auto" {
         args.exact = if args.rows <= 100_000 {
@@ -110,14 +129,112 @@ fn parse_args() -> Args {
 
 /// Peak resident set size of this process so far, in MiB (Linux `VmHWM`).
 fn peak_rss_mib() -> f64 {
+    status_mib("VmHWM:")
+}
+
+/// Resident set size of this process now, in MiB (Linux `VmRSS`).
+fn rss_mib() -> f64 {
+    status_mib("VmRSS:")
+}
+
+fn status_mib(key: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(key))
                 .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
         })
         .map_or(f64::NAN, |kib| kib / 1024.0)
+}
+
+/// Resets this process's peak RSS to its current RSS (Linux ≥ 4.0); false if it could not.
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// Parses a `.npy` header: the data offset, rows and columns of a C-order `<f4` 2-D array.
+fn npy_header(bytes: &[u8], path: &str) -> (usize, usize, usize) {
+    assert!(
+        bytes.len() >= 10 && &bytes[..6] == b"\x93NUMPY",
+        "{path}: not a .npy file"
+    );
+    let (len, start) = match bytes[6] {
+        1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10),
+        2 | 3 => (
+            u32::from_le_bytes(bytes[8..12].try_into().unwrap()) as usize,
+            12,
+        ),
+        v => panic!("{path}: .npy version {v} not supported"),
+    };
+    let header = std::str::from_utf8(&bytes[start..start + len]).expect("npy header");
+    assert!(
+        header.contains("'descr': '<f4'"),
+        "{path}: expected little-endian float32 ('<f4'), header {header}"
+    );
+    assert!(
+        header.contains("'fortran_order': False"),
+        "{path}: expected C order, header {header}"
+    );
+    let shape = header
+        .split("'shape': (")
+        .nth(1)
+        .and_then(|s| s.split(')').next())
+        .unwrap_or_else(|| panic!("{path}: no shape in header {header}"));
+    let dims: Vec<usize> = shape
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().expect("npy shape"))
+        .collect();
+    assert!(
+        dims.len() == 2,
+        "{path}: expected a 2-D array, shape ({shape})"
+    );
+    (start + len, dims[0], dims[1])
+}
+
+/// Data offset, rows and columns of a `.npy` file, from its header alone.
+fn npy_shape(path: &str) -> (usize, usize, usize) {
+    use std::io::Read;
+    let mut head = vec![0u8; 1 << 16];
+    let mut f = std::fs::File::open(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut got = 0;
+    while got < head.len() {
+        match f.read(&mut head[got..]).expect("reading the .npy header") {
+            0 => break,
+            k => got += k,
+        }
+    }
+    npy_header(&head[..got], path)
+}
+
+/// Reads a C-order little-endian f32 2-D `.npy` file as a flat row-major buffer.
+/// Reads in 1 MiB chunks, so that the peak RSS is the vectors, not the file twice over.
+fn read_npy(path: &str) -> (Vec<f32>, usize, usize) {
+    use std::io::{Read, Seek, SeekFrom};
+    let (offset, rows, dim) = npy_shape(path);
+    let mut f = std::fs::File::open(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let len = f.metadata().expect("npy metadata").len() as usize;
+    assert_eq!(
+        len - offset,
+        rows * dim * 4,
+        "{path}: data size does not match the shape"
+    );
+    f.seek(SeekFrom::Start(offset as u64)).expect("npy seek");
+    let mut vectors = Vec::with_capacity(rows * dim);
+    let mut chunk = vec![0u8; 1 << 20];
+    while vectors.len() < rows * dim {
+        let want = ((rows * dim - vectors.len()) * 4).min(chunk.len());
+        f.read_exact(&mut chunk[..want])
+            .expect("reading the .npy data");
+        vectors.extend(
+            chunk[..want]
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes(b.try_into().unwrap())),
+        );
+    }
+    (vectors, rows, dim)
 }
 
 /// Writes a row-major f32 matrix as NumPy `.npy` (format 1.0, little-endian).
@@ -152,39 +269,61 @@ fn main() {
     println!(
         "config: rows={n} dim={dim} threshold={t} seed={} threads={threads} quantization={:?} \
          initial_k={} {:?}",
-        args.seed, args.quantization, args.initial_k, args.params
+        args.seed, args.quantizations, args.initial_k, args.params
     );
 
     let started = Instant::now();
-    let vectors = clustered_unit_vectors(&ClusteredSpec::new(n, dim, args.seed));
-    println!(
-        "data: generated {:.1} MiB in {:.2}s",
-        (n * dim * 4) as f64 / 1048576.0,
-        started.elapsed().as_secs_f64()
-    );
+    let vectors = if let Some(path) = &args.load_npy {
+        let (vectors, rows, d) = read_npy(path);
+        assert_eq!((rows, d), (n, dim));
+        println!(
+            "data: read {:.1} MiB from {path} in {:.2}s",
+            (n * dim * 4) as f64 / 1048576.0,
+            started.elapsed().as_secs_f64()
+        );
+        vectors
+    } else {
+        let vectors = clustered_unit_vectors(&ClusteredSpec::new(n, dim, args.seed));
+        println!(
+            "data: generated {:.1} MiB in {:.2}s",
+            (n * dim * 4) as f64 / 1048576.0,
+            started.elapsed().as_secs_f64()
+        );
+        vectors
+    };
     if let Some(path) = &args.npy {
         write_npy(path, &vectors, n, dim).expect("writing the .npy file");
         println!("data: wrote {path}");
     }
-    let rss_data = peak_rss_mib();
+    let rss_data = rss_mib();
+    let per_stage_rss = reset_peak_rss();
+    if !per_stage_rss {
+        println!("note: cannot reset the peak RSS; each stage's peak includes the stages before");
+    }
 
-    // HNSW: build plus adaptive self-join.
-    let mut hnsw_pairs: Vec<Candidate> = Vec::new();
-    let mut hnsw_s = f64::NAN;
-    if args.hnsw {
+    // HNSW: build plus adaptive self-join, once per storage type.
+    // (quantization, seconds, pairs, peak RSS MiB)
+    let mut hnsw_runs: Vec<(Quantization, f64, Vec<Candidate>, f64)> = Vec::new();
+    for &quantization in if args.hnsw {
+        &args.quantizations[..]
+    } else {
+        &[]
+    } {
+        reset_peak_rss();
         let opts = SearchOptions {
             method: Method::Hnsw,
-            quantization: args.quantization,
+            quantization,
             initial_k: args.initial_k,
             hnsw: args.params,
             ..SearchOptions::default()
         };
         let started = Instant::now();
         let (pairs, report) = find_pairs_with_report(&vectors, dim, t, &opts).expect("hnsw search");
-        hnsw_s = started.elapsed().as_secs_f64();
+        let hnsw_s = started.elapsed().as_secs_f64();
         let stats = report.hnsw.expect("hnsw stats");
+        let rss = peak_rss_mib();
         println!(
-            "hnsw: {:.2}s total (build {:.2}s, join {:.2}s), {} pairs, searches={} rows_regrown={} \
+            "hnsw {quantization:?}: {:.2}s total (build {:.2}s, join {:.2}s), {} pairs, searches={} rows_regrown={} \
              max_k={} concurrent_pairs={} orphans={} components_completed={} pairs_added_by_closure={}, peak RSS {:.0} MiB \
              (vectors alone {:.0} MiB)",
             hnsw_s,
@@ -198,11 +337,12 @@ fn main() {
             stats.orphans,
             stats.components_completed,
             stats.pairs_added_by_closure,
-            peak_rss_mib(),
+            rss,
             rss_data
         );
-        hnsw_pairs = pairs;
+        hnsw_runs.push((quantization, hnsw_s, pairs, rss));
     }
+    reset_peak_rss();
 
     // Exact: in full, or on a random sample of row blocks, extrapolated by pair count.
     let total_pairs = n as f64 * (n as f64 - 1.0) / 2.0;
@@ -217,8 +357,9 @@ fn main() {
                 let (pairs, _) = find_pairs_with_report(&vectors, dim, t, &opts).expect("exact");
                 let s = started.elapsed().as_secs_f64();
                 println!(
-                    "exact: {s:.2}s measured over all {n} rows, {} pairs",
-                    pairs.len()
+                    "exact: {s:.2}s measured over all {n} rows, {} pairs, peak RSS {:.0} MiB",
+                    pairs.len(),
+                    peak_rss_mib()
                 );
                 (s, pairs, None)
             }
@@ -262,16 +403,22 @@ fn main() {
                 let estimate = secs * total_pairs / work;
                 println!(
                     "exact: {estimate:.1}s EXTRAPOLATED from {} sampled rows ({:.3}% of the pairs) \
-                     measured in {secs:.2}s",
+                     measured in {secs:.2}s, peak RSS {:.0} MiB",
                     rows.len(),
-                    100.0 * work / total_pairs
+                    100.0 * work / total_pairs,
+                    peak_rss_mib()
                 );
                 (estimate, pairs, Some(rows))
             }
             _ => (f64::NAN, Vec::new(), None),
         };
+    let exact_rss = peak_rss_mib();
 
-    if args.hnsw && args.exact != "none" {
+    let mut recalls: Vec<f64> = vec![f64::NAN; hnsw_runs.len()];
+    for (run, (quantization, _, hnsw_pairs, _)) in hnsw_runs.iter().enumerate() {
+        if args.exact == "none" {
+            break;
+        }
         let in_scope = |c: &Candidate| truth_rows.as_ref().is_none_or(|rows| rows.contains(&c.a));
         let truth_set: HashSet<(u32, u32)> = truth.iter().map(|c| (c.a, c.b)).collect();
         let found: Vec<&Candidate> = hnsw_pairs.iter().filter(|c| in_scope(c)).collect();
@@ -280,6 +427,7 @@ fn main() {
             .filter(|c| truth_set.contains(&(c.a, c.b)))
             .count();
         let recall = hits as f64 / truth_set.len().max(1) as f64;
+        recalls[run] = recall;
         if std::env::var_os("BENCH_DIAGNOSE").is_some() {
             let found_set: HashSet<(u32, u32)> = found.iter().map(|c| (c.a, c.b)).collect();
             let mut degree = std::collections::HashMap::<u32, usize>::new();
@@ -299,7 +447,8 @@ fn main() {
             }
         }
         println!(
-            "recall: {recall:.5} ({hits} of {} exact pairs{}), {} HNSW pairs not in the exact set",
+            "recall {quantization:?}: {recall:.5} ({hits} of {} exact pairs{}), {} HNSW pairs not \
+             in the exact set",
             truth_set.len(),
             if truth_rows.is_some() {
                 " with a in the sampled rows"
@@ -309,11 +458,22 @@ fn main() {
             found.len() - hits
         );
     }
-    println!("peak RSS: {:.0} MiB", peak_rss_mib());
+    if !per_stage_rss {
+        println!("peak RSS: {:.0} MiB", peak_rss_mib());
+    }
 
-    if let (Some(peer), Some(npy)) = (&args.peer, &args.npy) {
+    let mut peer_s: Option<f64> = None;
+    let mut peer_rss: Option<f64> = None;
+    let mut peer_pairs: Option<usize> = None;
+    if let (Some(peer), Some(npy)) = (&args.peer, args.load_npy.as_ref().or(args.npy.as_ref())) {
         let mut cmd = Command::new("python3");
         cmd.arg(peer).arg(npy).arg("--threshold").arg(t.to_string());
+        if args.threads > 0 {
+            // The same thread count for the peer's BLAS as for the Rust searches.
+            for var in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"] {
+                cmd.env(var, args.threads.to_string());
+            }
+        }
         if args.exact == "sample" {
             cmd.arg("--sample-blocks").arg(args.peer_blocks.to_string());
         }
@@ -321,25 +481,80 @@ fn main() {
         let text = String::from_utf8_lossy(&out.stdout);
         print!("{text}");
         eprint!("{}", String::from_utf8_lossy(&out.stderr));
-        let peer_s: Option<f64> = text
+        let field = |key: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(key))
+                .and_then(|v| v.split_whitespace().next().map(str::to_owned))
+        };
+        peer_s = field("numpy_seconds=").and_then(|v| v.parse().ok());
+        peer_rss = field("numpy_peak_rss_mib=").and_then(|v| v.parse().ok());
+        peer_pairs = text
             .lines()
             .find_map(|l| l.strip_prefix("numpy_seconds="))
-            .and_then(|v| v.split_whitespace().next()?.parse().ok());
+            .and_then(|l| {
+                l.split(", ")
+                    .nth(1)?
+                    .split_whitespace()
+                    .next()?
+                    .parse()
+                    .ok()
+            });
         if let Some(peer_s) = peer_s {
-            println!(
-                "ratio: numpy peer / rust exact = {:.2}x, numpy peer / rust hnsw = {:.2}x",
-                peer_s / exact_s,
-                peer_s / hnsw_s
-            );
+            let mut ratios = format!("ratio: numpy peer / rust exact = {:.2}x", peer_s / exact_s);
+            for (q, s, _, _) in &hnsw_runs {
+                ratios += &format!(", numpy peer / rust hnsw {q:?} = {:.2}x", peer_s / s);
+            }
+            println!("{ratios}");
+        }
+        if let Some(p) = peer_pairs {
+            if args.exact == "full" && p != truth.len() {
+                println!(
+                    "note: the NumPy peer found {p} pairs, the exact search {}",
+                    truth.len()
+                );
+            }
         }
     }
-    println!(
-        "row: | {n} | {dim} | {hnsw_s:.1} | {exact_s:.1}{} | {:.0} |",
-        if args.exact == "sample" {
-            " (extrapolated)"
-        } else {
-            ""
-        },
-        peak_rss_mib()
-    );
+
+    // The results as a Markdown table.
+    let extrapolated = if args.exact == "sample" {
+        " (extrapolated)"
+    } else {
+        ""
+    };
+    let fmt_rss = |r: f64| format!("{r:.0} MiB");
+    let ratio = |s: f64| peer_s.map_or("—".to_owned(), |p| format!("{:.2}×", p / s));
+    println!("\ntable ({n} × {dim}, threshold {t}, {threads} threads):");
+    println!("| method | time s | pairs | recall vs exact | peak RSS | NumPy peer ÷ method |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    if args.exact != "none" {
+        println!(
+            "| lookalike exact | {exact_s:.2}{extrapolated} | {} | 1 (reference) | {} | {} |",
+            truth.len(),
+            fmt_rss(exact_rss),
+            ratio(exact_s)
+        );
+    }
+    for ((q, s, pairs, rss), recall) in hnsw_runs.iter().zip(&recalls) {
+        let name = format!("{q:?}").to_lowercase();
+        println!(
+            "| lookalike HNSW {name} | {s:.2} | {} | {recall:.5} | {} | {} |",
+            pairs.len(),
+            fmt_rss(*rss),
+            ratio(*s)
+        );
+    }
+    if let Some(p) = peer_s {
+        println!(
+            "| NumPy peer (1,024-row block × all) | {p:.2}{extrapolated} | {} | — | {} | 1× |",
+            peer_pairs.map_or("—".to_owned(), |p| p.to_string()),
+            peer_rss.map_or("—".to_owned(), fmt_rss)
+        );
+    }
+    let hnsw_s = hnsw_runs.first().map_or(f64::NAN, |r| r.1);
+    let peak = hnsw_runs
+        .iter()
+        .map(|r| r.3)
+        .fold(exact_rss.max(rss_data), f64::max);
+    println!("row: | {n} | {dim} | {hnsw_s:.1} | {exact_s:.1}{extrapolated} | {peak:.0} |");
 }

@@ -20,14 +20,26 @@ pub struct EmbedStats {
     pub truncated: usize,
 }
 
+/// Texts encoded (and cached) at a time when many are missing.
+const CHUNK_TEXTS: usize = 1024;
+
+/// Told `(model, texts encoded so far, texts to encode)` after each chunk of a call.
+pub type EmbedProgress = Arc<dyn Fn(&str, usize, usize) + Send + Sync>;
+
 /// Loads encoders by name on first use and keeps them, with their caches, for the session.
-#[derive(Debug)]
 pub struct EncoderRegistry {
     models: Models,
     cache_root: Option<PathBuf>,
     options: EncoderOptions,
     loaded: Mutex<HashMap<String, Arc<Loaded>>>,
     stats: Mutex<HashMap<String, EmbedStats>>,
+    progress: Mutex<Option<EmbedProgress>>,
+}
+
+impl std::fmt::Debug for EncoderRegistry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EncoderRegistry").field("models", &self.models).field("cache_root", &self.cache_root).finish_non_exhaustive()
+    }
 }
 
 /// An encoder and its cache.
@@ -41,7 +53,12 @@ pub struct Loaded {
 impl EncoderRegistry {
     /// A registry over a models directory; `cache_root` None disables the on-disk cache.
     pub fn new(models: Models, cache_root: Option<PathBuf>, options: EncoderOptions) -> EncoderRegistry {
-        EncoderRegistry { models, cache_root, options, loaded: Mutex::default(), stats: Mutex::default() }
+        EncoderRegistry { models, cache_root, options, loaded: Mutex::default(), stats: Mutex::default(), progress: Mutex::default() }
+    }
+
+    /// Reports the progress of long encodings to `progress` (None: stop reporting).
+    pub fn set_progress(&self, progress: Option<EmbedProgress>) {
+        *self.progress.lock().unwrap() = progress;
     }
 
     /// The models directory.
@@ -91,21 +108,30 @@ impl EncoderRegistry {
         }
         let mut stats = EmbedStats { cached: texts.iter().flatten().count(), ..Default::default() };
         if !missing.is_empty() {
-            let embeddings = loaded.encoder.encode(&missing).map_err(EmbedError::Encode)?;
-            stats.computed = missing.len();
             stats.cached -= texts.iter().flatten().filter(|t| seen.contains(*t)).count();
-            stats.truncated = embeddings.truncated;
             let by_text: HashMap<&str, usize> = missing.iter().enumerate().map(|(i, t)| (*t, i)).collect();
-            for (i, text) in texts.iter().enumerate() {
-                if let Some(&row) = text.and_then(|t| by_text.get(t)) {
-                    out[i] = Some(embeddings.row(row).to_vec());
+            let mut rows: Vec<f32> = Vec::with_capacity(missing.len() * dim);
+            // In chunks, each saved to the cache as soon as it is computed: an interrupted run
+            // keeps what it paid for, and the progress hook sees the work advance.
+            for chunk in missing.chunks(CHUNK_TEXTS) {
+                let embeddings = loaded.encoder.encode(chunk).map_err(EmbedError::Encode)?;
+                stats.computed += chunk.len();
+                stats.truncated += embeddings.truncated;
+                rows.extend_from_slice(&embeddings.data);
+                if let Some(cache) = cache_slot.as_mut() {
+                    // The vectors are already computed and returned; a cache that cannot be
+                    // written (full disk, read-only directory) costs a recompute next time.
+                    if let Err(e) = cache.insert(chunk, &embeddings.data) {
+                        eprintln!("warning: embedding cache not updated: {e}");
+                    }
+                }
+                if let Some(progress) = self.progress.lock().unwrap().as_ref() {
+                    progress(name, stats.computed, missing.len());
                 }
             }
-            if let Some(cache) = cache_slot.as_mut() {
-                // The vectors are already computed and returned; a cache that cannot be written
-                // (full disk, read-only directory) costs a recompute next time, not this result.
-                if let Err(e) = cache.insert(&missing, &embeddings.data) {
-                    eprintln!("warning: embedding cache not updated: {e}");
+            for (i, text) in texts.iter().enumerate() {
+                if let Some(&row) = text.and_then(|t| by_text.get(t)) {
+                    out[i] = Some(rows[row * dim..(row + 1) * dim].to_vec());
                 }
             }
         }

@@ -1,5 +1,5 @@
-//! The lookalike SQL session: DataFusion with the encoder functions, file tables and the Parquet
-//! embedding cache. This crate only wires the domain crates into SQL.
+//! The lookalike SQL session: DataFusion with the encoder, pair-search, taxonomy and LLM
+//! functions, file tables and the Parquet embedding cache. This crate only wires the domain crates into SQL.
 //!
 //! ```no_run
 //! # async fn demo() -> datafusion::error::Result<()> {
@@ -12,18 +12,22 @@
 #![deny(missing_docs)]
 
 pub mod cache;
+mod computed;
 pub mod docs;
 pub mod encoders;
 pub mod error;
+pub mod llm;
 pub mod notes;
+pub mod offline;
 pub mod pairs;
+pub mod source;
 pub mod tables;
 pub mod udf;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use datafusion::logical_expr::ScalarUDF;
+use datafusion::logical_expr::{AggregateUDF, ScalarUDF};
 use datafusion::prelude::{SessionConfig, SessionContext};
 use lookalike_encode::{EncoderOptions, Models};
 
@@ -41,6 +45,8 @@ pub struct LookalikeConfig {
     pub no_cache: bool,
     /// Threads and batching for the encoders.
     pub encoder: EncoderOptions,
+    /// The LLM endpoint, beyond what the environment says (made on first use).
+    pub llm: llm::LlmSession,
 }
 
 /// A DataFusion session with every lookalike function registered.
@@ -54,6 +60,11 @@ impl Lookalike {
     /// Builds the session.
     pub fn new(config: LookalikeConfig) -> Lookalike {
         let cache_root = (!config.no_cache).then(|| config.cache_dir.unwrap_or_else(|| lookalike_encode::runtime::lookalike_home().join("cache")));
+        let mut llm_session = config.llm;
+        if llm_session.cache_dir.is_none() {
+            // LLM answers live beside the embeddings: one directory to keep, or to delete.
+            llm_session.cache_dir = cache_root.as_ref().map(|root| root.join("llm"));
+        }
         let registry = Arc::new(EncoderRegistry::new(Models::new(config.models_dir), cache_root, config.encoder));
         // URL tables let a query read a file by path: `SELECT * FROM 'pairs.parquet'`.
         let ctx = SessionContext::new_with_config(SessionConfig::new().with_information_schema(true)).enable_url_table();
@@ -62,6 +73,12 @@ impl Lookalike {
         ctx.register_udf(ScalarUDF::from(udf::failure_kind::FailureKindFunc::default()));
         let notes = Arc::new(notes::Notes::default());
         ctx.register_udtf("lookalike_pairs", Arc::new(pairs::LookalikePairsFunc::new(registry.clone(), notes.clone())));
+        ctx.register_udtf("offline_generate", Arc::new(offline::OfflineGenerateFunc));
+        let service = Arc::new(llm::LlmService::new(llm_session, notes.clone()));
+        ctx.register_udaf(AggregateUDF::from(llm::LlmSummarizeFunc::new(service.clone())));
+        ctx.register_udf(ScalarUDF::from(llm::LlmRelevantFunc::new(service.clone())));
+        ctx.register_udtf("llm_categorize", Arc::new(llm::LlmCategorizeFunc::new(service.clone())));
+        ctx.register_udtf("llm_generate", Arc::new(llm::LlmGenerateFunc::new(service)));
         Lookalike { ctx, registry, notes }
     }
 

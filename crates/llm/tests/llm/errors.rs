@@ -265,7 +265,7 @@ fn no_endpoint_says_how_to_configure_or_go_offline() {
     assert!(
         msg.contains("LOOKALIKE_LLM_BASE_URL")
             && msg.contains("failure_kind")
-            && msg.contains("offline generation"),
+            && msg.contains("offline_generate"),
         "{msg}"
     );
 }

@@ -115,27 +115,13 @@ impl TableFunctionImpl for LookalikePairsFunc {
         for model in std::iter::once(&target).chain(reference.as_ref()) {
             self.registry.models().open(model).map_err(|e| datafusion::error::DataFusionError::Plan(format!("lookalike_pairs: {e}")))?;
         }
-        check_source(args.session(), &source)?;
+        crate::source::check(args.session(), "lookalike_pairs", &source)?;
         Ok(Arc::new(PairsTable {
             request: scrape::Request { source, text_column, target, reference, options },
             registry: self.registry.clone(),
             notes: self.notes.clone(),
         }))
     }
-}
-
-/// A source must be a registered table or an existing file.
-fn check_source(session: &dyn Session, source: &str) -> Result<()> {
-    if std::path::Path::new(source).is_file() {
-        return Ok(());
-    }
-    let Some(state) = session.as_any().downcast_ref::<datafusion::execution::SessionState>() else { return Ok(()) };
-    let reference = datafusion::common::TableReference::from(source);
-    let exists = state.schema_for_ref(reference.clone()).map(|schema| schema.table_exist(reference.table())).unwrap_or(false);
-    if !exists {
-        return plan_err!("lookalike_pairs: no table or file '{source}' (register a file with -t NAME=PATH, or give its path)");
-    }
-    Ok(())
 }
 
 /// The result of one call, computed when scanned.

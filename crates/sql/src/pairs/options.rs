@@ -67,7 +67,7 @@ impl Default for PairsOptions {
 }
 
 /// The keys, for messages.
-const KEYS: &str = "threshold, quantile, gap, ceiling, k, method, exact, quantization, exclude, mode, judge, limit, id";
+const KEYS: &str = "threshold, quantile, gap, ceiling, k, method, exact, quantization, threads, exclude, mode, judge, limit, id";
 
 /// Parses `'threshold=0.9, gap=0.2, k=32, method=exact, exclude=default|none|a;b, mode=candidates, judge=either, limit=100'`.
 pub fn parse(text: &str) -> Result<PairsOptions> {
@@ -144,6 +144,12 @@ pub fn parse(text: &str) -> Result<PairsOptions> {
                 Ok(n) if n >= 0 => options.limit = Some(n as usize),
                 _ => return plan_err!("lookalike_pairs: limit={value} must be a whole number ≥ 0"),
             },
+            // HNSW built by one thread gives the same pairs on every run; more threads build
+            // faster but interleave insertions, so a rerun may miss a different handful.
+            "threads" => match value.parse::<i64>() {
+                Ok(n) if (0..=1024).contains(&n) => options.search.threads = n as usize,
+                _ => return plan_err!("lookalike_pairs: threads={value} must be a whole number in [0, 1024] (0: every core)"),
+            },
             "id" => options.id_column = Some(value.to_string()),
             _ => return plan_err!("lookalike_pairs: unknown option '{key}' (keys: {KEYS})"),
         }
@@ -189,5 +195,7 @@ mod tests {
         assert!(err("colour=red").contains("unknown option 'colour'"));
         assert!(err("gap").contains("is not key=value"));
         assert!(err("gap=-0.1").contains("outside [0, 2]"));
+        assert!(err("threads=-1").contains("threads=-1 must be a whole number"));
+        assert_eq!(parse("threads=1").unwrap().search.threads, 1);
     }
 }

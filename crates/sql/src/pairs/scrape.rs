@@ -9,8 +9,7 @@ use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::catalog::Session;
 use datafusion::common::{exec_err, Result};
 use datafusion::error::DataFusionError;
-use datafusion::execution::SessionState;
-use datafusion::prelude::{col, SessionContext};
+use datafusion::prelude::col;
 use lookalike_pairs::{dedup_pairs, dot, find_pairs_with_report, sample_similarity_quantile, Candidate, Method};
 
 use super::options::{Judge, Mode, PairsOptions, Threshold};
@@ -151,18 +150,7 @@ fn flagged(by_reference: bool, by_structure: bool) -> Option<&'static str> {
 
 /// Reads `(id, text)`, drops NULL, excluded and repeated texts; rows come out in id order.
 async fn read_source(state: &dyn Session, request: &Request, report: &mut ScrapeReport) -> Result<(Vec<i64>, Vec<String>)> {
-    let Some(state) = state.as_any().downcast_ref::<SessionState>() else {
-        return exec_err!("lookalike_pairs needs a DataFusion SessionState");
-    };
-    let ctx = SessionContext::new_with_state(state.clone());
-    let table = if std::path::Path::new(&request.source).is_file() {
-        let name = "__lookalike_pairs_source";
-        crate::tables::register_file(&ctx, name, std::path::Path::new(&request.source)).await?;
-        name.to_string()
-    } else {
-        request.source.clone()
-    };
-    let df = ctx.table(table.as_str()).await?;
+    let df = crate::source::frame(state, "lookalike_pairs", &request.source).await?;
     let schema = df.schema().clone();
     let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
     let Some(text_field) = schema.fields().iter().find(|f| f.name() == &request.text_column) else {

@@ -1,0 +1,156 @@
+//! `llm_generate(source [, options])`: MultiMon's generate step for every category of a table
+//! or query (columns `category` and, if present, `description`), optionally steered towards a
+//! domain. Categories are asked concurrently; a category whose answer holds no pair yields no
+//! rows and a note, and only when every category fails is it an error.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{ArrayRef, RecordBatch, StringArray};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use datafusion::catalog::{Session, TableFunctionArgs, TableFunctionImpl, TableProvider};
+use datafusion::common::{exec_err, plan_err, Result};
+use lookalike_llm::{Category, LlmError};
+
+use super::{exec_error, run, LlmService};
+use crate::computed::{key_values, string_arg, whole, Compute, Computed};
+
+const NAME: &str = "llm_generate";
+const USAGE: &str = "llm_generate(source [, 'n=41, domain=…, category=category, description=description'])";
+
+/// The rows `llm_generate` and `offline_generate` return: a pair written to show a category.
+pub fn generated_schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("category", DataType::Utf8, false),
+        Field::new("text_a", DataType::Utf8, false),
+        Field::new("text_b", DataType::Utf8, false),
+    ]))
+}
+
+/// Rows of [`generated_schema`].
+pub fn generated_batch(rows: &[(String, String, String)]) -> Result<RecordBatch> {
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.0.as_str()))),
+        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.1.as_str()))),
+        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.2.as_str()))),
+    ];
+    Ok(RecordBatch::try_new(generated_schema(), columns)?)
+}
+
+/// The table function.
+#[derive(Debug)]
+pub struct LlmGenerateFunc {
+    service: Arc<LlmService>,
+}
+
+impl LlmGenerateFunc {
+    /// Over the session's LLM.
+    pub fn new(service: Arc<LlmService>) -> Self {
+        LlmGenerateFunc { service }
+    }
+}
+
+impl TableFunctionImpl for LlmGenerateFunc {
+    fn call_with_args(&self, args: TableFunctionArgs) -> Result<Arc<dyn TableProvider>> {
+        let exprs = args.exprs();
+        if !(1..=2).contains(&exprs.len()) {
+            return plan_err!("{USAGE}: takes 1 or 2 arguments, got {}", exprs.len());
+        }
+        let Some(source) = string_arg(USAGE, exprs, 0, "source (a table, file or query of categories)")? else {
+            return plan_err!("{USAGE}: source is NULL");
+        };
+        let mut job = Generate { source, n: 41, domain: None, category: "category".into(), description: "description".into(), service: self.service.clone() };
+        let options = string_arg(USAGE, exprs, 1, "options").ok().flatten().unwrap_or_default();
+        for (key, value) in key_values(NAME, &options, &["n", "domain", "category", "description"])? {
+            match key.as_str() {
+                "n" => job.n = whole(NAME, &key, &value, 1, 100_000)?,
+                "domain" => job.domain = Some(value).filter(|d| !d.is_empty()),
+                "category" => job.category = value,
+                _ => job.description = value,
+            }
+        }
+        crate::source::check(args.session(), NAME, &job.source)?;
+        self.service.client(NAME)?;
+        Ok(Arc::new(Computed(job)))
+    }
+}
+
+#[derive(Debug)]
+struct Generate {
+    source: String,
+    n: usize,
+    domain: Option<String>,
+    category: String,
+    description: String,
+    service: Arc<LlmService>,
+}
+
+impl Generate {
+    /// The categories to generate for, in source order, each once.
+    async fn categories(&self, session: &dyn Session) -> Result<Vec<Category>> {
+        let df = crate::source::frame(session, NAME, &self.source).await?;
+        let has_description = df.schema().fields().iter().any(|f| f.name() == &self.description);
+        let columns: Vec<&str> = match has_description {
+            true => vec![&self.category, &self.description],
+            false => vec![&self.category],
+        };
+        let rows = crate::source::text_rows(session, NAME, &self.source, &columns).await?;
+        let mut seen = std::collections::HashSet::new();
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let name = r[0].clone()?.trim().to_string();
+                let description = r.get(1).cloned().flatten().unwrap_or_default();
+                (!name.is_empty() && seen.insert(name.clone())).then(|| Category::new(name, description.trim()))
+            })
+            .collect())
+    }
+}
+
+#[async_trait::async_trait]
+impl Compute for Generate {
+    fn schema(&self) -> SchemaRef {
+        generated_schema()
+    }
+
+    async fn compute(&self, session: &dyn Session) -> Result<RecordBatch> {
+        let categories = self.categories(session).await?;
+        if categories.is_empty() {
+            self.service.notes.push(format!("{NAME}: the source has no categories, so no request was sent"));
+            return generated_batch(&[]);
+        }
+        let client = self.service.client(NAME)?;
+        let (n, domain) = (self.n, self.domain.clone());
+        let asked = categories.clone();
+        let answers = run(async move {
+            let jobs = asked.iter().map(|category| {
+                let (client, domain) = (client.clone(), domain.clone());
+                async move {
+                    match domain {
+                        Some(domain) => client.generate_for_domain(category, n, &domain).await,
+                        None => client.generate(category, n).await,
+                    }
+                }
+            });
+            futures::future::join_all(jobs).await
+        })
+        .await?;
+        self.service.note(NAME);
+        let mut rows = Vec::new();
+        let mut unparsable = Vec::new();
+        for (category, answer) in categories.iter().zip(answers) {
+            match answer {
+                Ok(pairs) => rows.extend(pairs.into_iter().map(|(a, b)| (category.name.clone(), a, b))),
+                // One category's bad answer must not throw away the others'.
+                Err(e @ LlmError::NoPairs { .. }) => unparsable.push(e.to_string()),
+                Err(e) => return Err(exec_error(NAME, e)),
+            }
+        }
+        if rows.is_empty() && !unparsable.is_empty() {
+            return exec_err!("{NAME}: {}", unparsable.join("; "));
+        }
+        for message in unparsable {
+            self.service.notes.push(format!("{NAME}: skipped a category: {message}"));
+        }
+        generated_batch(&rows)
+    }
+}
