@@ -5,11 +5,14 @@ MultiMon (scrape.py) finds candidate pairs by multiplying 1,024-row blocks of th
 embedding matrix with the whole matrix and keeping the entries above the threshold. This does
 the same on the vectors `bench_search --npy` wrote, keeping each unordered pair once (i < j),
 and prints `numpy_seconds=<s>` (measured, or extrapolated from --sample-blocks random blocks:
-every block costs the same, a 1024 x n product) plus the pair count.
+every block costs the same, a 1024 x n product) plus the pair count, and the peak RSS of this
+process (`numpy_peak_rss_mib=`, Linux `ru_maxrss`: Python, NumPy, the matrix, its normalised
+copy and one block of similarities).
 
     python3 bench/pairs/numpy_peer.py /tmp/v.npy --threshold 0.9 [--sample-blocks 8]
 """
 import argparse
+import resource
 import time
 
 import numpy as np
@@ -58,6 +61,8 @@ def main():
     else:
         print(f"numpy_seconds={secs:.2f} measured, {pairs} pairs")
     print(f"numpy_threads={np.show_config.__module__ and _blas_threads()}")
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"numpy_peak_rss_mib={peak_kib / 1024:.0f}")
 
 
 def _blas_threads():
