@@ -1,0 +1,268 @@
+//! Escaping, number formatting, and the HTML (non-chart) parts of the page.
+
+use std::fmt::Write as _;
+
+use crate::{Audit, FlagCounts, TargetReport};
+
+/// Examples shown per category; the caller passes "a few", this caps a runaway list.
+const MAX_EXAMPLES: usize = 5;
+
+/// Escapes text for element content and quoted attribute values alike.
+///
+/// Control characters other than tab and newline become U+FFFD: they are parse errors in
+/// HTML even as character references, and captions scraped from the web do contain them.
+pub(crate) fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' => out.push(ch),
+            c if c.is_control() => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Model names sanitized to `[A-Za-z0-9_-]` for ids, made unique by `-2`, `-3`, ...
+///
+/// Two names such as `a/b` and `a.b` both sanitize to `a_b`; duplicate ids would break the
+/// page's anchors and the tests that look sections up by id.
+pub(crate) fn unique_slugs<'a>(models: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut slugs: Vec<String> = Vec::new();
+    for model in models {
+        let mut base: String = model
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        if base.is_empty() {
+            base.push_str("model");
+        }
+        let mut slug = base.clone();
+        let mut n = 2;
+        while slugs.contains(&slug) {
+            slug = format!("{base}-{n}");
+            n += 1;
+        }
+        slugs.push(slug);
+    }
+    slugs
+}
+
+/// Fixed-precision float, "n/a" when not finite (never prints NaN or inf).
+pub(crate) fn num(x: f64, digits: usize) -> String {
+    if x.is_finite() {
+        // A tiny negative would print as "-0.000"; drop the sign when only zeros follow.
+        let s = format!("{:.*}", digits, x);
+        if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+            s[1..].to_string()
+        } else {
+            s
+        }
+    } else {
+        "n/a".to_string()
+    }
+}
+
+/// A rate in [0, 1] as a percentage with one decimal, "n/a" when absent or not finite.
+pub(crate) fn pct(rate: Option<f64>) -> String {
+    match rate {
+        Some(r) if r.is_finite() => format!("{}%", num(r * 100.0, 1)),
+        _ => "n/a".to_string(),
+    }
+}
+
+/// Integer with thousands separators: 12345 -> "12,345".
+pub(crate) fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+pub(crate) fn head(out: &mut String, title: &str) {
+    let title = if title.is_empty() {
+        "lookalike audit"
+    } else {
+        title
+    };
+    // The empty data: icon stops browsers from requesting /favicon.ico (a console error
+    // when the report is served over HTTP) without referencing anything external.
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<link rel=\"icon\" href=\"data:,\">\n<style>\n{}</style>\n</head>\n",
+        esc(title),
+        crate::style::CSS
+    );
+}
+
+pub(crate) fn header(out: &mut String, a: &Audit) {
+    let title = if a.title.is_empty() {
+        "lookalike audit"
+    } else {
+        a.title.as_str()
+    };
+    let threshold = num(a.threshold as f64, 3);
+    let reference = match &a.reference {
+        Some(r) => esc(r),
+        None => "none (structural judge only)".to_string(),
+    };
+    let gap = match a.gap {
+        Some(g) => num(g as f64, 3),
+        None => "none".to_string(),
+    };
+    let steer = a.steer.as_deref().map_or("none".to_string(), esc);
+    let _ = write!(
+        out,
+        "<header>\n<h1>{}</h1>\n<dl class=\"settings\">\n",
+        esc(title)
+    );
+    let rows = [
+        ("corpus", esc(&a.corpus)),
+        ("distinct texts", count(a.texts as u64)),
+        ("reference encoder", reference),
+        ("target threshold", threshold.clone()),
+        ("reference gap", gap.clone()),
+        ("generator", esc(&a.generator)),
+        ("steered to", steer),
+        ("target models", count(a.targets.len() as u64)),
+    ];
+    for (k, v) in rows {
+        let _ = writeln!(out, "<div><dt>{k}</dt><dd>{v}</dd></div>");
+    }
+    let gap_rule = match a.gap {
+        Some(_) => format!("target − reference &gt; {gap}"),
+        None => "no gap set".to_string(),
+    };
+    let _ = write!(
+        out,
+        "</dl>\n<p class=\"rule\">A pair is reported when the target encoder agrees (cosine \
+         similarity above {threshold}) and either the reference encoder disagrees by more than \
+         the gap ({gap_rule}) or the structural judge finds a meaning-changing edit."
+    );
+    if a.reference.is_none() {
+        out.push_str(" No reference encoder was used, so only the structural judge flags pairs.");
+    }
+    out.push_str("</p>\n</header>\n");
+}
+
+pub(crate) fn summary(out: &mut String, a: &Audit, slugs: &[String]) {
+    out.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n");
+    if a.targets.is_empty() {
+        out.push_str("<p class=\"empty\">No target models were audited.</p>\n</section>\n");
+        return;
+    }
+    out.push_str(
+        "<div class=\"scroll\"><table>\n<thead><tr><th>target model</th><th class=\"n\">candidates</th>\
+         <th class=\"n\">flagged: reference</th><th class=\"n\">flagged: structural</th>\
+         <th class=\"n\">flagged: both</th><th class=\"n\">failures</th>\
+         <th class=\"n\">categories</th><th class=\"n\">generated</th><th class=\"n\">agreed</th>\
+         <th class=\"n\">success rate</th></tr></thead>\n<tbody>\n",
+    );
+    for (t, slug) in a.targets.iter().zip(slugs) {
+        let f = FlagCounts::of(&t.candidates);
+        let generated: u64 = t.categories.iter().map(|c| c.generated).sum();
+        let agreed: u64 = t.categories.iter().map(|c| c.agreed).sum();
+        // Overall rate pools the categories (sum agreed / sum generated), so a category
+        // with many generated pairs weighs more than one with a few.
+        let rate = (generated > 0).then(|| agreed as f64 / generated as f64);
+        let _ = writeln!(
+            out,
+            "<tr><td><a href=\"#target-{slug}\">{}</a></td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            esc(&t.model),
+            count(t.candidates.len() as u64),
+            count(f.reference as u64),
+            count(f.structural as u64),
+            count(f.both as u64),
+            count(f.failures() as u64),
+            count(t.categories.len() as u64),
+            count(generated),
+            count(agreed),
+            pct(rate),
+        );
+    }
+    out.push_str(
+        "</tbody>\n</table></div>\n<p class=\"note\">Failures count every flagged candidate; \
+         the success rate is agreed / generated over all categories.</p>\n</section>\n",
+    );
+}
+
+pub(crate) fn open_target(out: &mut String, t: &TargetReport, slug: &str) {
+    let name = if t.model.is_empty() {
+        "(unnamed model)".to_string()
+    } else {
+        esc(&t.model)
+    };
+    let _ = write!(
+        out,
+        "<section class=\"target\" id=\"target-{slug}\" data-model=\"{}\">\n<h2>{name}</h2>\n",
+        esc(&t.model)
+    );
+}
+
+pub(crate) fn categories(out: &mut String, t: &TargetReport, slug: &str) {
+    let _ = writeln!(
+        out,
+        "<div class=\"block\" id=\"categories-{slug}\">\n<h3>Failure categories</h3>"
+    );
+    if t.categories.is_empty() {
+        out.push_str("<p class=\"empty\">No failure categories for this model.</p>\n</div>\n");
+        return;
+    }
+    out.push_str(
+        "<div class=\"scroll\"><table>\n<thead><tr><th>category</th><th>description</th>\
+         <th class=\"n\">pairs</th><th class=\"n\">generated</th><th class=\"n\">agreed</th>\
+         <th class=\"n\">success rate</th><th>example pairs</th></tr></thead>\n<tbody>\n",
+    );
+    for c in &t.categories {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td>",
+            esc(&c.category),
+            esc(&c.description),
+            count(c.pairs),
+            count(c.generated),
+            count(c.agreed),
+            pct(c.success_rate),
+        );
+        if c.examples.is_empty() {
+            out.push_str("<span class=\"muted\">none</span>");
+        } else {
+            out.push_str("<ul class=\"examples\">");
+            for (a, b) in c.examples.iter().take(MAX_EXAMPLES) {
+                let _ = write!(out, "<li><q>{}</q> ↔ <q>{}</q></li>", esc(a), esc(b));
+            }
+            out.push_str("</ul>");
+            if c.examples.len() > MAX_EXAMPLES {
+                let _ = write!(
+                    out,
+                    "<span class=\"muted\">+{} more not shown</span>",
+                    count((c.examples.len() - MAX_EXAMPLES) as u64)
+                );
+            }
+        }
+        out.push_str("</td></tr>\n");
+    }
+    out.push_str("</tbody>\n</table></div>\n</div>\n");
+}
