@@ -2,9 +2,11 @@
 -- identically (cosine > 0.9) although they mean different things.
 --
 --   lookalike -t corpus=data/captions.txt -f sql/scrape.sql
+--   lookalike -t corpus=coco.json -D column=caption -D target=clip-l14 -f sql/scrape.sql
 --
--- The corpus is any table with a `text` column (use -t corpus=PATH for a file: text, CSV,
--- Parquet, NDJSON or COCO caption JSON). Change the models and thresholds below as you like.
+-- The corpus is any table (use -t corpus=PATH for a file: text, CSV, Parquet, NDJSON or COCO
+-- caption JSON). ${name:-default} is a variable: set it with -D name=value, or edit the default.
+-- `lookalike audit` runs this file once per target model.
 -- Two judges say whether a pair differs in meaning:
 --   * the reference encoder (MultiMon's rule): target_sim - reference_sim > gap;
 --   * the structural judge: a word-level diff whose edit changes what a picture would show.
@@ -12,8 +14,8 @@
 -- swapped attributes score high under both), so the pipeline keeps what either judge flags.
 
 CREATE OR REPLACE TABLE candidates AS
-SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm', 'mpnet',
-                              'threshold=0.9, gap=0.2, mode=candidates');
+SELECT * FROM lookalike_pairs('corpus', '${column:-text}', '${target:-minilm}', '${reference:-mpnet}',
+                              'threshold=${threshold:-0.9}, gap=${gap:-0.2}, mode=candidates');
 
 CREATE OR REPLACE TABLE failures AS
 SELECT * FROM candidates WHERE flagged_by IS NOT NULL;

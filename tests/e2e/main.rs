@@ -1,5 +1,6 @@
 //! End-to-end tests through the `lookalike` binary, on real models and data.
 
+mod audit;
 mod common;
 mod embed;
 mod errors;

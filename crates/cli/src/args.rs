@@ -20,6 +20,11 @@ pub struct Cli {
     #[arg(short = 'f', long = "file", value_name = "PATH")]
     pub files: Vec<PathBuf>,
 
+    /// Sets a script variable: `${NAME}` (or `${NAME:-default}`) in -c and -f SQL becomes
+    /// VALUE. Repeatable.
+    #[arg(short = 'D', long = "define", value_name = "NAME=VALUE")]
+    pub defines: Vec<String>,
+
     /// Output format for query results.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -124,6 +129,49 @@ pub enum Command {
     /// Scrape a corpus for erroneous agreements and write them as Parquet (a shortcut for
     /// `COPY (SELECT * FROM lookalike_pairs(…)) TO …`, as in sql/scrape.sql).
     Scrape(ScrapeArgs),
+    /// The whole pipeline, from a corpus to a failure report: scrape → (steer) → categorize →
+    /// generate → verify, as the SQL scripts of sql/, per target model. Writes Parquet tables
+    /// and a self-contained report.html; rerunning after an interruption reuses every
+    /// embedding and LLM answer already computed.
+    Audit(AuditArgs),
+}
+
+/// `lookalike audit` flags.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The corpus: a file (text, CSV, TSV, Parquet, NDJSON, COCO caption JSON).
+    #[arg(long, value_name = "PATH")]
+    pub corpus: PathBuf,
+    /// The text column (default: `text`, else `caption`).
+    #[arg(long)]
+    pub column: Option<String>,
+    /// The target encoders to audit, side by side (e.g. clip-l14,minilm).
+    #[arg(long, value_delimiter = ',', required = true, value_name = "MODEL[,MODEL…]")]
+    pub target: Vec<String>,
+    /// The reference encoder (`none`: the structural judge only).
+    #[arg(long, default_value = "mpnet")]
+    pub reference: String,
+    /// Categorize and generate without an LLM (the structural judge and lexical edits).
+    #[arg(long)]
+    pub offline: bool,
+    /// Keep only failures an LLM finds relevant to this domain, and steer generation to it.
+    #[arg(long, value_name = "DOMAIN")]
+    pub steer: Option<String>,
+    /// Target cosine above which a pair is a candidate.
+    #[arg(long, default_value_t = 0.9)]
+    pub threshold: f32,
+    /// The reference judge flags a pair when target − reference similarity exceeds this.
+    #[arg(long, default_value_t = 0.2)]
+    pub gap: f32,
+    /// Generated pairs per category.
+    #[arg(long, default_value_t = 20)]
+    pub per_category: usize,
+    /// Where the scripts are (default: ./sql if present, else the copies built into the binary).
+    #[arg(long, value_name = "DIR")]
+    pub sql: Option<PathBuf>,
+    /// The output directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 /// `lookalike scrape` flags.
@@ -204,6 +252,15 @@ mod tests {
         let cli = Cli::try_parse_from(["lookalike", "scrape", "--corpus", "c.txt", "--out", "p.parquet"]).unwrap();
         let Some(Command::Scrape(s)) = cli.command else { panic!("not scrape") };
         assert_eq!((s.target.as_str(), s.reference.as_str(), s.judge.as_str()), ("minilm", "mpnet", "either"));
+    }
+
+    #[test]
+    fn audit_parses_targets_and_llm() {
+        let cli = Cli::try_parse_from(["lookalike", "audit", "--corpus", "c.txt", "--target", "clip,minilm", "--llm", "http://x/v1", "--llm-model", "m", "--out", "o"]).unwrap();
+        let Some(Command::Audit(a)) = cli.command else { panic!("not audit") };
+        assert_eq!(a.target, ["clip", "minilm"]);
+        assert_eq!((a.reference.as_str(), a.threshold, a.gap, a.offline), ("mpnet", 0.9, 0.2, false));
+        assert_eq!(cli.session.llm.as_deref(), Some("http://x/v1"));
     }
 
     #[test]

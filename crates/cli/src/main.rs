@@ -6,6 +6,8 @@ mod models;
 mod scrape;
 mod setup;
 mod shell;
+mod vars;
+mod audit;
 
 use std::process::ExitCode;
 
@@ -47,6 +49,20 @@ async fn run(cli: Cli) -> Result<()> {
             let printer = shell::Printer { format: cli.format, maxrows: cli.maxrows, output: None, quiet: cli.quiet };
             return scrape::run(&session, scrape, &printer).await;
         }
+        Some(Command::Audit(audit)) => {
+            if audit.offline && (cli.session.llm.is_some() || cli.session.llm_model.is_some()) {
+                anyhow::bail!("--offline and --llm/--llm-model contradict each other; give one");
+            }
+            let session = build_session(&cli.session).await?;
+            let llm = match audit.offline {
+                true => None,
+                false => {
+                    let client = session.llm().client("lookalike audit").map_err(|e| anyhow::anyhow!("{e}\nor run the audit without an LLM: --offline"))?;
+                    Some(format!("LLM {} at {}", client.config().model, client.config().base_url))
+                }
+            };
+            return audit::run(&session, audit, llm).await;
+        }
         None => {}
     }
     if cli.format == Format::Parquet && cli.output.is_none() {
@@ -54,11 +70,13 @@ async fn run(cli: Cli) -> Result<()> {
     }
     let session = build_session(&cli.session).await?;
     let printer = shell::Printer { format: cli.format, maxrows: cli.maxrows, output: cli.output.clone(), quiet: cli.quiet };
+    let vars = vars::parse(&cli.defines)?;
     for path in &cli.files {
-        shell::run_file(&session, path, &printer).await?;
+        shell::run_file(&session, path, &vars, &printer).await?;
     }
     for sql in &cli.commands {
-        shell::run_sql(&session, sql, &printer).await?;
+        let sql = vars::substitute(sql, &vars, "-c")?;
+        shell::run_sql(&session, &sql, &printer).await?;
     }
     if cli.files.is_empty() && cli.commands.is_empty() {
         shell::repl(&session, &printer).await?;

@@ -147,10 +147,16 @@ fn flatten_nested(batch: &RecordBatch) -> Result<RecordBatch> {
 }
 
 /// Runs a SQL file.
-pub async fn run_file(session: &Lookalike, path: &Path, printer: &Printer) -> Result<()> {
+pub async fn run_file(session: &Lookalike, path: &Path, vars: &crate::vars::Vars, printer: &Printer) -> Result<()> {
+    let sql = read_script(path, vars)?;
+    run_sql(session, &sql, printer).await.with_context(|| format!("in {}", path.display()))
+}
+
+/// A SQL file's text with its variables substituted.
+pub fn read_script(path: &Path, vars: &crate::vars::Vars) -> Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let sql = String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("{} is not UTF-8 (byte offset {})", path.display(), e.utf8_error().valid_up_to()))?;
-    run_sql(session, &sql, printer).await.with_context(|| format!("in {}", path.display()))
+    crate::vars::substitute(&sql, vars, &path.display().to_string())
 }
 
 /// The interactive shell: statements end with `;`; `\q` quits, `\h [function]` documents.

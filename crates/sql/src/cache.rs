@@ -214,6 +214,12 @@ pub fn write_parquet_atomically(path: &Path, batches: &[RecordBatch]) -> Result<
     }
     writer.close().map_err(invalid)?;
     tmp.as_file().sync_all().map_err(|source| SqlError::Io { action: "syncing", path: path.to_path_buf(), source })?;
+    // Readable by others, like any file a tool writes (temporary files start private).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
     tmp.persist(path).map_err(|e| SqlError::Io { action: "renaming into", path: path.to_path_buf(), source: e.error })?;
     Ok(())
 }

@@ -54,6 +54,7 @@ pub struct Lookalike {
     ctx: SessionContext,
     registry: Arc<EncoderRegistry>,
     notes: Arc<notes::Notes>,
+    llm: Arc<llm::LlmService>,
 }
 
 impl Lookalike {
@@ -78,8 +79,8 @@ impl Lookalike {
         ctx.register_udaf(AggregateUDF::from(llm::LlmSummarizeFunc::new(service.clone())));
         ctx.register_udf(ScalarUDF::from(llm::LlmRelevantFunc::new(service.clone())));
         ctx.register_udtf("llm_categorize", Arc::new(llm::LlmCategorizeFunc::new(service.clone())));
-        ctx.register_udtf("llm_generate", Arc::new(llm::LlmGenerateFunc::new(service)));
-        Lookalike { ctx, registry, notes }
+        ctx.register_udtf("llm_generate", Arc::new(llm::LlmGenerateFunc::new(service.clone())));
+        Lookalike { ctx, registry, notes, llm: service }
     }
 
     /// The DataFusion context.
@@ -90,6 +91,11 @@ impl Lookalike {
     /// Notes left by queries since the last call (what was dropped, and why).
     pub fn take_notes(&self) -> Vec<String> {
         self.notes.take()
+    }
+
+    /// The LLM behind the llm_* functions.
+    pub fn llm(&self) -> &Arc<llm::LlmService> {
+        &self.llm
     }
 
     /// The encoders in use.

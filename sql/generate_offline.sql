@@ -1,0 +1,11 @@
+-- Step 3 offline: new pairs for each category by editing corpus sentences the way the kind
+-- calls for (negate, flip a preposition, swap roles, change a number…); every edit is checked
+-- by the structural judge. Deterministic for a corpus and seed.
+--
+--   lookalike -t corpus=… -f sql/scrape.sql -f sql/categorize_offline.sql -f sql/generate_offline.sql
+
+CREATE OR REPLACE TABLE generated AS
+SELECT category, text_a, text_b
+FROM offline_generate('corpus', '${column:-text}', 'per_kind=${per_category:-20}, seed=${seed:-0}')
+WHERE category IN (SELECT category FROM categories)
+ORDER BY category, text_a, text_b;

@@ -1,0 +1,211 @@
+//! `lookalike audit` end to end, offline: the Parquet tables, the report, resuming.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::compute::concat_batches;
+use arrow::datatypes::{Float32Type, Float64Type, Int64Type};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+use crate::common::{has_model, lookalike, models, root, sql};
+
+/// The first `n` captions of data/captions.txt, as a corpus file in `dir`.
+fn corpus(dir: &Path, n: usize) -> PathBuf {
+    let text = std::fs::read_to_string(root().join("data/captions.txt")).unwrap();
+    let lines: Vec<&str> = text.lines().take(n).collect();
+    let path = dir.join(format!("corpus-{n}.txt"));
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    path
+}
+
+fn read(path: &Path) -> RecordBatch {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap();
+    let batches: Vec<RecordBatch> = reader.map(Result::unwrap).collect();
+    concat_batches(&batches[0].schema(), &batches).unwrap()
+}
+
+fn strings(batch: &RecordBatch, name: &str) -> Vec<String> {
+    let c = arrow::compute::cast(batch.column_by_name(name).unwrap(), &arrow::datatypes::DataType::Utf8).unwrap();
+    c.as_string::<i32>().iter().map(|s| s.unwrap_or("NULL").to_string()).collect()
+}
+
+fn audit(args: &[&str], cache: &Path) -> std::process::Output {
+    let mut all = vec!["audit"];
+    all.extend_from_slice(args);
+    lookalike(&all, Some(cache))
+}
+
+#[test]
+fn offline_audit_of_two_targets_writes_tables_and_a_report() {
+    if !has_model("minilm") || !has_model("mpnet") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(dir.path(), 600);
+    let out = dir.path().join("out");
+    let cache = root().join(".lookalike/cache");
+    let run = audit(&["--corpus", corpus.to_str().unwrap(), "--target", "minilm,mpnet", "--reference", "mpnet", "--offline", "--out", out.to_str().unwrap()], &cache);
+    let stdout = String::from_utf8_lossy(&run.stdout).to_string();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(stdout.contains("minilm: ") && stdout.contains("mpnet: ") && stdout.contains("report.html"), "{stdout}");
+
+    // Pairs: every row a failure above the threshold, flagged by a judge, for both targets.
+    let pairs = read(&out.join("pairs.parquet"));
+    let candidates = read(&out.join("candidates.parquet"));
+    assert!(pairs.num_rows() >= 10, "failures in 600 captions: {}", pairs.num_rows());
+    assert!(candidates.num_rows() >= pairs.num_rows());
+    let sims = pairs.column_by_name("target_sim").unwrap().as_primitive::<Float32Type>();
+    assert!(sims.iter().all(|s| s.unwrap() > 0.9));
+    assert!(strings(&pairs, "flagged_by").iter().all(|f| ["reference", "structural", "both"].contains(&f.as_str())));
+    let targets = strings(&pairs, "target");
+    assert!(targets.contains(&"minilm".to_string()) && targets.contains(&"mpnet".to_string()));
+    // mpnet judged by itself has no gap: only the structural judge can flag its pairs.
+    for (t, f) in targets.iter().zip(strings(&pairs, "flagged_by")) {
+        if t == "mpnet" {
+            assert_eq!(f, "structural");
+        }
+    }
+
+    // Categories: the structural kinds, whose counts add up to the failures of each target.
+    let categories = read(&out.join("categories.parquet"));
+    let counts = categories.column_by_name("pairs").unwrap().as_primitive::<Int64Type>();
+    let minilm_failures = targets.iter().filter(|t| *t == "minilm").count() as i64;
+    let minilm_counted: i64 = strings(&categories, "target").iter().zip(counts.iter()).filter(|(t, _)| *t == "minilm").map(|(_, c)| c.unwrap()).sum();
+    assert_eq!(minilm_counted, minilm_failures);
+
+    // Verification: the rate is what the generated pairs' similarities say.
+    let generated = read(&out.join("generated.parquet"));
+    let verification = read(&out.join("verification.parquet"));
+    assert!(generated.num_rows() > 0, "offline generation made pairs");
+    let g_sims = generated.column_by_name("target_sim").unwrap().as_primitive::<Float32Type>();
+    let (g_target, g_category) = (strings(&generated, "target"), strings(&generated, "category"));
+    let rates = verification.column_by_name("success_rate").unwrap().as_primitive::<Float64Type>();
+    for (i, (t, c)) in strings(&verification, "target").iter().zip(strings(&verification, "category")).enumerate() {
+        let rows: Vec<f32> = (0..generated.num_rows()).filter(|&j| &g_target[j] == t && g_category[j] == c).map(|j| g_sims.value(j)).collect();
+        if rows.is_empty() {
+            assert!(rates.is_null(i), "{t}/{c}: no pairs, no rate");
+        } else {
+            let expected = rows.iter().filter(|s| **s > 0.9).count() as f64 / rows.len() as f64;
+            assert!((rates.value(i) - expected).abs() < 1e-12, "{t}/{c}: {} vs {expected}", rates.value(i));
+        }
+    }
+    // A generated pair's similarity is the one embed() gives.
+    let (a, b) = (strings(&generated, "text_a")[0].clone(), strings(&generated, "text_b")[0].clone());
+    let q = format!("SELECT cosine_sim(embed('{}', '{}'), embed('{}', '{}')) AS s", g_target[0], a.replace('\'', "''"), g_target[0], b.replace('\'', "''"));
+    let direct: f32 = sql(&q, &[], Some(&cache)).lines().nth(1).unwrap().parse().unwrap();
+    assert!((direct - g_sims.value(0)).abs() < 1e-6, "{direct} vs {}", g_sims.value(0));
+
+    // The report: every section, for both targets, and the tables are queryable by SQL.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for id in ["id=\"summary\"", "id=\"categories-minilm\"", "id=\"scatter-minilm\"", "id=\"bars-minilm\"", "id=\"categories-mpnet\"", "id=\"scatter-mpnet\"", "id=\"bars-mpnet\""] {
+        assert!(html.contains(id), "report lacks {id}");
+    }
+    let outside = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    assert!(!outside.contains("http://") && !outside.contains("https://") && !html.contains("<script"), "the report is self-contained and static");
+    let joined = sql(&format!("SELECT count(*) AS n FROM '{}' p JOIN '{}' c ON p.target = c.target AND p.kind = c.category", out.join("pairs.parquet").display(), out.join("categories.parquet").display()), &[], None);
+    assert_eq!(joined, format!("n\n{}\n", pairs.num_rows()));
+    chromium_renders(&out.join("report.html"));
+}
+
+/// Opens the report in headless Chromium: it must load with no console message.
+fn chromium_renders(report: &Path) {
+    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"].iter().find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success())) else {
+        eprintln!("skipping the Chromium check: no chromium on PATH (apt-get install chromium)");
+        return;
+    };
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0", "--dump-dom"])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("file://{}", report.display()))
+        .output()
+        .unwrap();
+    let (dom, log) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "chromium failed: {log}");
+    assert!(dom.contains("id=\"summary\"") && dom.contains("<svg"), "the DOM lacks the report: {}", &dom[..dom.len().min(500)]);
+    let console: Vec<&str> = log.lines().filter(|l| l.contains("CONSOLE") || l.contains("Uncaught")).collect();
+    assert!(console.is_empty(), "console messages: {console:?}");
+}
+
+#[test]
+fn killed_audit_resumes_from_its_caches_with_identical_outputs() {
+    if !has_model("minilm") || !has_model("mpnet") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(dir.path(), 3670);
+    let args = |out: &Path| vec!["audit".to_string(), "--corpus".into(), corpus.display().to_string(), "--target".into(), "minilm".into(), "--offline".into(), "--out".into(), out.display().to_string()];
+    // Uninterrupted, on the suite's shared cache.
+    let reference = dir.path().join("reference");
+    let run = lookalike(&args(&reference).iter().map(String::as_str).collect::<Vec<_>>(), Some(&root().join(".lookalike/cache")));
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+
+    // On a fresh cache, killed once the first chunk of embeddings is saved.
+    let cache = dir.path().join("cache");
+    let resumed = dir.path().join("resumed");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lookalike"))
+        .args(args(&resumed))
+        .env("LOOKALIKE_HOME", root().join(".lookalike"))
+        .env("LOOKALIKE_MODELS", models())
+        .env("LOOKALIKE_CACHE", &cache)
+        .current_dir(root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let parts = || walk(&cache.join("embeddings")).into_iter().filter(|p| p.extension().is_some_and(|e| e == "parquet")).count();
+    while parts() == 0 {
+        assert!(started.elapsed() < Duration::from_secs(300), "no embedding chunk was saved");
+        assert!(child.try_wait().unwrap().is_none(), "the audit ended before it could be killed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!resumed.join("pairs.parquet").exists(), "killed before writing outputs");
+
+    let rerun = lookalike(&args(&resumed).iter().map(String::as_str).collect::<Vec<_>>(), Some(&cache));
+    let log = String::from_utf8_lossy(&rerun.stderr);
+    assert!(rerun.status.success(), "{log}");
+    for name in ["candidates", "pairs", "categories", "generated", "verification"] {
+        let file = format!("{name}.parquet");
+        assert!(std::fs::read(resumed.join(&file)).unwrap() == std::fs::read(reference.join(&file)).unwrap(), "{file} differs after resuming");
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries.flatten().flat_map(|e| if e.path().is_dir() { walk(&e.path()) } else { vec![e.path()] }).collect()
+}
+
+#[test]
+fn audit_mistakes_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let corpus = corpus(dir.path(), 10);
+    let out = dir.path().join("out");
+    let err = |args: &[&str]| {
+        let run = audit(args, &cache);
+        assert!(!run.status.success());
+        let text = String::from_utf8_lossy(&run.stderr).to_string();
+        assert!(!text.contains("panicked"), "{text}");
+        text
+    };
+    let c = corpus.to_str().unwrap();
+    let o = out.to_str().unwrap();
+    let e = err(&["--corpus", c, "--target", "minilm", "--out", o]);
+    assert!(e.contains("no LLM endpoint configured") && e.contains("--offline"), "{e}");
+    let e = err(&["--corpus", c, "--target", "minilm", "--offline", "--steer", "self-driving", "--out", o]);
+    assert!(e.contains("--steer asks the LLM"), "{e}");
+    let e = err(&["--corpus", "/no/such/corpus.txt", "--target", "minilm", "--offline", "--out", o]);
+    assert!(e.contains("/no/such/corpus.txt"), "{e}");
+    let csv = dir.path().join("c.csv");
+    std::fs::write(&csv, "id,words\n1,a dog\n").unwrap();
+    let e = err(&["--corpus", csv.to_str().unwrap(), "--target", "minilm", "--offline", "--out", o]);
+    assert!(e.contains("no 'text' or 'caption' column (columns: id, words)"), "{e}");
+    let e = err(&["--corpus", c, "--target", "no-such-model", "--offline", "--out", o]);
+    assert!(e.contains("no-such-model"), "{e}");
+}
