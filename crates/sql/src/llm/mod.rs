@@ -106,6 +106,25 @@ impl LlmService {
     }
 }
 
+/// DataFusion compares functions for plan equality: two LLM functions are equal when they
+/// share a service.
+macro_rules! equal_by_service {
+    ($ty:ty) => {
+        impl PartialEq for $ty {
+            fn eq(&self, other: &Self) -> bool {
+                std::sync::Arc::ptr_eq(&self.service, &other.service)
+            }
+        }
+        impl Eq for $ty {}
+        impl std::hash::Hash for $ty {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                (std::sync::Arc::as_ptr(&self.service) as usize).hash(state)
+            }
+        }
+    };
+}
+use equal_by_service;
+
 /// The runtime every LLM request runs on (never dropped: dropping a runtime inside another
 /// one panics, and the session may be dropped inside the CLI's runtime).
 fn runtime() -> &'static tokio::runtime::Runtime {

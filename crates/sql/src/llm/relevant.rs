@@ -2,7 +2,6 @@
 //! pair. All rows of a batch are asked at once (within the client's concurrency limit); an
 //! answer that says neither yes nor no is NULL, never an error (MultiMon's code crashed here).
 
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, AsArray, BooleanArray};
@@ -31,17 +30,7 @@ impl LlmRelevantFunc {
     }
 }
 
-impl PartialEq for LlmRelevantFunc {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.service, &other.service)
-    }
-}
-impl Eq for LlmRelevantFunc {}
-impl Hash for LlmRelevantFunc {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        (Arc::as_ptr(&self.service) as usize).hash(state)
-    }
-}
+super::equal_by_service!(LlmRelevantFunc);
 
 impl ScalarUDFImpl for LlmRelevantFunc {
     fn name(&self) -> &str {

@@ -4,7 +4,6 @@
 //! is sent, all groups at once (the client's concurrency limit applies), so a `GROUP BY` over
 //! twenty categories waits for the slowest answer, not for the sum of them.
 
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, ListArray, StringArray};
@@ -36,17 +35,7 @@ impl LlmSummarizeFunc {
     }
 }
 
-impl PartialEq for LlmSummarizeFunc {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.service, &other.service)
-    }
-}
-impl Eq for LlmSummarizeFunc {}
-impl Hash for LlmSummarizeFunc {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        (Arc::as_ptr(&self.service) as usize).hash(state)
-    }
-}
+super::equal_by_service!(LlmSummarizeFunc);
 
 fn texts_type() -> DataType {
     DataType::List(Arc::new(Field::new("item", DataType::Utf8, true)))
