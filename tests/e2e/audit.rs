@@ -209,3 +209,42 @@ fn audit_mistakes_are_named() {
     let e = err(&["--corpus", c, "--target", "no-such-model", "--offline", "--out", o]);
     assert!(e.contains("no-such-model"), "{e}");
 }
+
+#[test]
+fn audit_with_an_llm_runs_the_llm_scripts_and_steers() {
+    if !has_model("minilm") || !has_model("mpnet") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(dir.path(), 600);
+    let out = dir.path().join("out");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(crate::mock::MockServer::start(crate::canned::clean));
+    let cache = root().join(".lookalike/cache");
+    let run = lookalike(
+        &["audit", "--corpus", corpus.to_str().unwrap(), "--target", "minilm", "--llm", &server.base_url, "--llm-model", "mock-1", "--steer", "pets", "--per-category", "45", "--out", out.to_str().unwrap()],
+        Some(&cache),
+    );
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    // Steering kept only the failures the LLM calls relevant (the scripted one says yes to cats and dogs).
+    let pairs = read(&out.join("pairs.parquet"));
+    assert!(pairs.num_rows() > 0);
+    for (a, b) in strings(&pairs, "text_a").iter().zip(strings(&pairs, "text_b")) {
+        let both = format!("{a} {b}").to_lowercase();
+        assert!(both.contains("cat") || both.contains("dog"), "not about pets: {a} / {b}");
+    }
+    // The LLM's categories, its generated pairs, and their verification.
+    let categories = read(&out.join("categories.parquet"));
+    assert_eq!(strings(&categories, "category"), ["Counting", "Gender"], "ordered by cited pairs, then name");
+    // Generation is steered too: the Gender pairs (people holding things) are not about pets,
+    // so the relevance filter drops them all and only Counting (cats) keeps its 45.
+    let generated = read(&out.join("generated.parquet"));
+    assert_eq!(generated.num_rows(), 45);
+    assert!(strings(&generated, "category").iter().all(|c| c == "Counting"));
+    let verification = read(&out.join("verification.parquet"));
+    assert_eq!(strings(&verification, "category"), ["Counting", "Gender"]);
+    assert_eq!(verification.column_by_name("generated").unwrap().as_primitive::<Int64Type>().values().to_vec(), [45, 0]);
+    assert!(verification.column_by_name("success_rate").unwrap().is_null(1), "no rate without pairs");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("mock-1") && html.contains("pets"), "the report names the LLM and the domain");
+}
