@@ -71,7 +71,8 @@ pub struct SessionArgs {
     pub threads: Option<usize>,
 
     /// OpenAI-compatible endpoint for the llm_* functions, e.g. http://127.0.0.1:8080/v1
-    /// (else LOOKALIKE_LLM_BASE_URL). The key is read from LOOKALIKE_LLM_API_KEY only.
+    /// (else LOOKALIKE_LLM_BASE_URL). The key comes from LOOKALIKE_LLM_API_KEY, OPENAI_API_KEY or
+    /// --llm-config, never from a flag (flags show in process lists).
     #[arg(long, global = true, value_name = "URL")]
     pub llm: Option<String>,
 
