@@ -34,7 +34,7 @@ pub fn substitute(sql: &str, vars: &Vars, origin: &str) -> Result<String> {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         let Some(end) = after.find('}') else {
-            let line = sql[..sql.len() - rest.len() + start].lines().count().max(1);
+            let line = sql[..sql.len() - rest.len() + start].matches('\n').count() + 1;
             bail!("{origin}, line {line}: '${{' without a closing '}}'");
         };
         let body = &after[..end];
