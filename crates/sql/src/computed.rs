@@ -51,6 +51,14 @@ pub fn string_arg(usage: &str, exprs: &[Expr], i: usize, what: &str) -> Result<O
     }
 }
 
+/// Argument `i` when given (a string literal, NULL as empty), else empty: the options string.
+pub fn options_arg(usage: &str, exprs: &[Expr], i: usize) -> Result<String> {
+    match exprs.get(i) {
+        Some(_) => Ok(string_arg(usage, exprs, i, "options")?.unwrap_or_default()),
+        None => Ok(String::new()),
+    }
+}
+
 /// A `'key=value, …'` options string as pairs, keys lower-cased, each key one of `keys`.
 pub fn key_values(function: &str, text: &str, keys: &[&str]) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();

@@ -11,7 +11,7 @@ use datafusion::catalog::{Session, TableFunctionArgs, TableFunctionImpl, TablePr
 use datafusion::common::{plan_err, Result};
 use lookalike_taxonomy::{FailureKind, GENERATED_KINDS};
 
-use crate::computed::{key_values, string_arg, whole, Compute, Computed};
+use crate::computed::{key_values, options_arg, string_arg, whole, Compute, Computed};
 use crate::llm::{generated_batch, generated_schema};
 
 const NAME: &str = "offline_generate";
@@ -34,7 +34,7 @@ impl TableFunctionImpl for OfflineGenerateFunc {
             return plan_err!("{USAGE}: text_column is NULL");
         };
         let mut job = OfflineGenerate { source, column, per_kind: 20, seed: 0, kinds: GENERATED_KINDS.to_vec() };
-        let options = string_arg(USAGE, exprs, 2, "options").ok().flatten().unwrap_or_default();
+        let options = options_arg(USAGE, exprs, 2)?;
         for (key, value) in key_values(NAME, &options, &["per_kind", "seed", "kinds"])? {
             match key.as_str() {
                 "per_kind" => job.per_kind = whole(NAME, &key, &value, 0, 1_000_000)?,

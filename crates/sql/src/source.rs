@@ -61,7 +61,11 @@ pub fn column_names(df: &DataFrame) -> String {
 
 /// Reads text columns `names` of `source` as rows of strings (NULL → `None`).
 pub async fn text_rows(session: &dyn Session, function: &str, source: &str, names: &[&str]) -> Result<Vec<Vec<Option<String>>>> {
-    let df = frame(session, function, source).await?;
+    frame_text_rows(frame(session, function, source).await?, function, names).await
+}
+
+/// [`text_rows`] of a frame already planned.
+pub async fn frame_text_rows(df: DataFrame, function: &str, names: &[&str]) -> Result<Vec<Vec<Option<String>>>> {
     for name in names {
         let Some(field) = df.schema().fields().iter().find(|f| f.name() == name) else {
             return exec_err!("{function}: the source has no column '{name}' (columns: {})", column_names(&df));

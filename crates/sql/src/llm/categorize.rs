@@ -12,7 +12,7 @@ use datafusion::common::{plan_err, Result};
 use lookalike_llm::Category;
 
 use super::{exec_error, run, LlmService};
-use crate::computed::{key_values, string_arg, whole, Compute, Computed};
+use crate::computed::{key_values, options_arg, string_arg, whole, Compute, Computed};
 
 const NAME: &str = "llm_categorize";
 const USAGE: &str = "llm_categorize(source [, 'a=text_a, b=text_b, format=text|json, limit=N'])";
@@ -51,7 +51,7 @@ impl TableFunctionImpl for LlmCategorizeFunc {
             return plan_err!("{USAGE}: source is NULL");
         };
         let mut job = Categorize { source, a: "text_a".into(), b: "text_b".into(), json: false, limit: None, service: self.service.clone() };
-        let options = string_arg(USAGE, exprs, 1, "options").ok().flatten().unwrap_or_default();
+        let options = options_arg(USAGE, exprs, 1)?;
         for (key, value) in key_values(NAME, &options, &["a", "b", "format", "limit"])? {
             match key.as_str() {
                 "a" => job.a = value,

@@ -12,7 +12,7 @@ use datafusion::common::{exec_err, plan_err, Result};
 use lookalike_llm::{Category, LlmError};
 
 use super::{exec_error, run, LlmService};
-use crate::computed::{key_values, string_arg, whole, Compute, Computed};
+use crate::computed::{key_values, options_arg, string_arg, whole, Compute, Computed};
 
 const NAME: &str = "llm_generate";
 const USAGE: &str = "llm_generate(source [, 'n=41, domain=…, category=category, description=description'])";
@@ -59,7 +59,7 @@ impl TableFunctionImpl for LlmGenerateFunc {
             return plan_err!("{USAGE}: source is NULL");
         };
         let mut job = Generate { source, n: 41, domain: None, category: "category".into(), description: "description".into(), service: self.service.clone() };
-        let options = string_arg(USAGE, exprs, 1, "options").ok().flatten().unwrap_or_default();
+        let options = options_arg(USAGE, exprs, 1)?;
         for (key, value) in key_values(NAME, &options, &["n", "domain", "category", "description"])? {
             match key.as_str() {
                 "n" => job.n = whole(NAME, &key, &value, 1, 100_000)?,
@@ -93,7 +93,7 @@ impl Generate {
             true => vec![&self.category, &self.description],
             false => vec![&self.category],
         };
-        let rows = crate::source::text_rows(session, NAME, &self.source, &columns).await?;
+        let rows = crate::source::frame_text_rows(df, NAME, &columns).await?;
         let mut seen = std::collections::HashSet::new();
         Ok(rows
             .into_iter()
