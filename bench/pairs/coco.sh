@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Pair search on real embeddings: the distinct COCO val 2017 captions under minilm.
 # Exports the embeddings with lookalike's SQL (embed() and its Parquet cache), converts them to
-# .npy, and runs bench_search on them: lookalike's exact search, HNSW with f32, f16 and i8
+# .npy, and runs bench_search on them: lookalike's exact search, IVF with 4, 8 and 16 probes,
+# HNSW with f32, f16 and i8
 # storage (time, recall against exact, peak RSS), and the NumPy peer (MultiMon's 1,024-row block
 # times the whole matrix) in the same run, with the ratio peer ÷ each method. A second pass turns
 # the HNSW component closure off, to show what the quantized ranking alone misses.
@@ -73,9 +74,9 @@ echo "embeddings: $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1
 cargo build --release -p lookalike-pairs --example bench_search
 bench=$TARGET/release/examples/bench_search
 echo
-echo "== pair search: exact, HNSW f32/f16/i8, NumPy peer (threshold $THRESHOLD, $THREADS threads)"
+echo "== pair search: exact, IVF, HNSW f32/f16/i8, NumPy peer (threshold $THRESHOLD, $THREADS threads)"
 "$bench" --load-npy "$npy" --threshold "$THRESHOLD" --threads "$THREADS" --exact full \
-  --quantization f32,f16,i8 --peer bench/pairs/numpy_peer.py "$@"
+  --ivf-probes 4,8,16 --quantization f32,f16,i8 --peer bench/pairs/numpy_peer.py "$@"
 
 echo
 echo "== HNSW without the component closure (--closure-max-rows 0): the raw ranking's recall"

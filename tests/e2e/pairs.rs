@@ -23,6 +23,8 @@ fn exact_and_hnsw_agree_on_the_sample_corpus_and_dedup_is_reported() {
     };
     let exact = sql(&query("exact"), &["-t", &captions()], None);
     let hnsw = sql(&query("hnsw"), &["-t", &captions()], None);
+    let ivf_every_cell = sql(&query("ivf, probes=100000"), &["-t", &captions()], None);
+    assert_eq!(exact, ivf_every_cell, "IVF probing every cell is the exact search");
     assert!(exact.lines().count() > 100, "a 0.999 quantile of 3,670 captions leaves thousands of pairs: {}", exact.lines().count());
     assert_eq!(exact, hnsw, "HNSW with exact re-scoring returns the exact pairs");
     let note = stderr_of(&["--format", "csv", "-t", &captions(), "-c", &query("exact")]);
@@ -79,7 +81,7 @@ fn reference_is_faithful_to_multimon_and_structural_judge_catches_what_it_misses
 }
 
 #[test]
-fn coco_hnsw_recall_against_exact_and_identical_reruns() {
+fn coco_hnsw_and_ivf_recall_against_exact_and_identical_reruns() {
     if !has_model("minilm") {
         return;
     }
@@ -96,6 +98,8 @@ fn coco_hnsw_recall_against_exact_and_identical_reruns() {
     };
     let exact = run("method=exact");
     let hnsw = run("method=hnsw");
+    let ivf = run("method=ivf");
+    assert_eq!(ivf, run("method=ivf, threads=1"), "IVF gives the same pairs on any thread count");
     // One build thread makes the graph, hence the pairs, the same on every run (the
     // multi-threaded build interleaves insertions, so only its recall is promised).
     let serial = run("method=hnsw, threads=1");
@@ -106,6 +110,10 @@ fn coco_hnsw_recall_against_exact_and_identical_reruns() {
     eprintln!("COCO val, minilm > 0.9: {} exact pairs, HNSW recall {recall:.4}", exact_pairs.len());
     assert!(exact_pairs.len() > 4000, "thousands of distinct COCO caption pairs are above 0.9 under minilm");
     assert!(recall >= 0.995, "recall {recall}");
+    let found_ivf = ivf.lines().skip(1).filter(|l| exact_pairs.contains(l)).count();
+    eprintln!("COCO val, minilm > 0.9: IVF recall {:.4}", found_ivf as f64 / exact_pairs.len() as f64);
+    assert_eq!(found_ivf, ivf.lines().count() - 1, "IVF reports only true pairs");
+    assert!(found_ivf as f64 / exact_pairs.len() as f64 >= 0.995, "IVF recall {found_ivf}");
     let found_serial = serial.lines().skip(1).filter(|l| exact_pairs.contains(l)).count();
     assert!(found_serial as f64 / exact_pairs.len() as f64 >= 0.995, "single-threaded recall {found_serial}");
 }

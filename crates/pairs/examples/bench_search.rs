@@ -25,8 +25,8 @@ use std::time::Instant;
 
 use lookalike_pairs::synth::{clustered_unit_vectors, ClusteredSpec};
 use lookalike_pairs::{
-    exact_pairs_for_rows, find_pairs_with_report, Candidate, HnswParams, Method, Quantization,
-    SearchOptions,
+    exact_pairs_for_rows, find_pairs_with_report, Candidate, HnswParams, IvfParams, Method,
+    Quantization, SearchOptions,
 };
 
 /// Rows per sampled block of the exact search.
@@ -48,6 +48,8 @@ struct Args {
     hnsw: bool,
     params: HnswParams,
     initial_k: usize,
+    ivf_probes: Vec<usize>,
+    ivf: IvfParams,
 }
 
 fn parse_args() -> Args {
@@ -67,6 +69,8 @@ fn parse_args() -> Args {
         hnsw: true,
         params: HnswParams::default(),
         initial_k: SearchOptions::default().initial_k,
+        ivf_probes: Vec::new(),
+        ivf: IvfParams::default(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -95,6 +99,16 @@ fn parse_args() -> Args {
                 args.params.closure_max_rows = value().parse().expect("--closure-max-rows")
             }
             "--initial-k" => args.initial_k = value().parse().expect("--initial-k"),
+            "--ivf-probes" => {
+                args.ivf_probes = value()
+                    .split(',')
+                    .map(|p| p.trim().parse().expect("--ivf-probes"))
+                    .collect()
+            }
+            "--cells" => args.ivf.cells = value().parse().expect("--cells"),
+            "--train-iterations" => {
+                args.ivf.train_iterations = value().parse().expect("--train-iterations")
+            }
             "--quantization" => {
                 args.quantizations = value()
                     .split(',')
@@ -303,7 +317,7 @@ fn main() {
 
     // HNSW: build plus adaptive self-join, once per storage type.
     // (quantization, seconds, pairs, peak RSS MiB)
-    let mut hnsw_runs: Vec<(Quantization, f64, Vec<Candidate>, f64)> = Vec::new();
+    let mut runs: Vec<(String, f64, Vec<Candidate>, f64)> = Vec::new();
     for &quantization in if args.hnsw {
         &args.quantizations[..]
     } else {
@@ -340,7 +354,35 @@ fn main() {
             rss,
             rss_data
         );
-        hnsw_runs.push((quantization, hnsw_s, pairs, rss));
+        let label = format!("HNSW {}", format!("{quantization:?}").to_lowercase());
+        runs.push((label, hnsw_s, pairs, rss));
+    }
+    // Partitioned (IVF) search, once per probe count.
+    for &probes in &args.ivf_probes {
+        reset_peak_rss();
+        let opts = SearchOptions {
+            method: Method::Ivf,
+            ivf: IvfParams { probes, ..args.ivf },
+            ..SearchOptions::default()
+        };
+        let started = Instant::now();
+        let (pairs, report) = find_pairs_with_report(&vectors, dim, t, &opts).expect("ivf search");
+        let secs = started.elapsed().as_secs_f64();
+        let stats = report.ivf.expect("ivf stats");
+        let rss = peak_rss_mib();
+        println!(
+            "ivf probes={probes}: {secs:.2}s total (train {:.2}s, assign {:.2}s, join {:.2}s), {} pairs, \
+             cells={} largest_cell={} dot_products={} ({:.3}% of all pairs), peak RSS {rss:.0} MiB",
+            stats.train_time.as_secs_f64(),
+            stats.assign_time.as_secs_f64(),
+            stats.join_time.as_secs_f64(),
+            pairs.len(),
+            stats.cells,
+            stats.largest_cell,
+            stats.dot_products,
+            100.0 * stats.dot_products as f64 / (n as f64 * (n as f64 - 1.0) / 2.0),
+        );
+        runs.push((format!("IVF probes={probes}"), secs, pairs, rss));
     }
     reset_peak_rss();
 
@@ -414,14 +456,14 @@ fn main() {
         };
     let exact_rss = peak_rss_mib();
 
-    let mut recalls: Vec<f64> = vec![f64::NAN; hnsw_runs.len()];
-    for (run, (quantization, _, hnsw_pairs, _)) in hnsw_runs.iter().enumerate() {
+    let mut recalls: Vec<f64> = vec![f64::NAN; runs.len()];
+    for (run, (quantization, _, found_pairs, _)) in runs.iter().enumerate() {
         if args.exact == "none" {
             break;
         }
         let in_scope = |c: &Candidate| truth_rows.as_ref().is_none_or(|rows| rows.contains(&c.a));
         let truth_set: HashSet<(u32, u32)> = truth.iter().map(|c| (c.a, c.b)).collect();
-        let found: Vec<&Candidate> = hnsw_pairs.iter().filter(|c| in_scope(c)).collect();
+        let found: Vec<&Candidate> = found_pairs.iter().filter(|c| in_scope(c)).collect();
         let hits = found
             .iter()
             .filter(|c| truth_set.contains(&(c.a, c.b)))
@@ -441,13 +483,13 @@ fn main() {
                 .take(20)
             {
                 println!(
-                    "missed: ({}, {}) sim {} degree {} / {}",
+                    "missed by {quantization}: ({}, {}) sim {} degree {} / {}",
                     c.a, c.b, c.target_sim, degree[&c.a], degree[&c.b]
                 );
             }
         }
         println!(
-            "recall {quantization:?}: {recall:.5} ({hits} of {} exact pairs{}), {} HNSW pairs not \
+            "recall {quantization}: {recall:.5} ({hits} of {} exact pairs{}), {} found pairs not \
              in the exact set",
             truth_set.len(),
             if truth_rows.is_some() {
@@ -501,8 +543,8 @@ fn main() {
             });
         if let Some(peer_s) = peer_s {
             let mut ratios = format!("ratio: numpy peer / rust exact = {:.2}x", peer_s / exact_s);
-            for (q, s, _, _) in &hnsw_runs {
-                ratios += &format!(", numpy peer / rust hnsw {q:?} = {:.2}x", peer_s / s);
+            for (q, s, _, _) in &runs {
+                ratios += &format!(", numpy peer / rust {q} = {:.2}x", peer_s / s);
             }
             println!("{ratios}");
         }
@@ -535,10 +577,9 @@ fn main() {
             ratio(exact_s)
         );
     }
-    for ((q, s, pairs, rss), recall) in hnsw_runs.iter().zip(&recalls) {
-        let name = format!("{q:?}").to_lowercase();
+    for ((q, s, pairs, rss), recall) in runs.iter().zip(&recalls) {
         println!(
-            "| lookalike HNSW {name} | {s:.2} | {} | {recall:.5} | {} | {} |",
+            "| lookalike {q} | {s:.2} | {} | {recall:.5} | {} | {} |",
             pairs.len(),
             fmt_rss(*rss),
             ratio(*s)
@@ -551,8 +592,8 @@ fn main() {
             peer_rss.map_or("—".to_owned(), fmt_rss)
         );
     }
-    let hnsw_s = hnsw_runs.first().map_or(f64::NAN, |r| r.1);
-    let peak = hnsw_runs
+    let hnsw_s = runs.first().map_or(f64::NAN, |r| r.1);
+    let peak = runs
         .iter()
         .map(|r| r.3)
         .fold(exact_rss.max(rss_data), f64::max);

@@ -5,7 +5,8 @@
 //! things. This crate works on plain slices of L2-normalised f32 embeddings:
 //!
 //! - [`find_pairs`] finds every pair above a similarity threshold, exactly (blocked dot
-//!   products) or with a usearch HNSW self-join whose scores are recomputed exactly
+//!   products), by scoring each row against its nearest k-means cells (IVF), or with a usearch
+//!   HNSW self-join; the approximate methods score every pair they report exactly
 //!   ([`SearchOptions`], [`Method`]); [`sample_similarity_quantile`] turns a quantile into a
 //!   threshold for encoders whose similarity scales differ.
 //! - [`PairRule`] is MultiMon's rule (target above 0.9, gap to a reference encoder above 0.2,
@@ -57,6 +58,6 @@ pub use normalize::normalize_text;
 pub use rule::{PairRule, Verdict, MULTIMON_EXCLUDED_PHRASES};
 pub use search::{
     dot, exact_pairs_for_rows, find_pairs, find_pairs_with_report, sample_similarity_quantile,
-    sort_candidates, Candidate, HnswParams, HnswStats, Method, Quantization, SearchOptions,
-    SearchReport, AUTO_EXACT_MAX_ROWS, NORM_TOLERANCE,
+    sort_candidates, Candidate, HnswParams, HnswStats, IvfParams, IvfStats, Method, Quantization,
+    SearchOptions, SearchReport, AUTO_EXACT_MAX_ROWS, MAX_CELLS, NORM_TOLERANCE,
 };

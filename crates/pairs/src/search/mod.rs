@@ -1,6 +1,6 @@
 //! Candidate search: every unordered pair of L2-normalised rows whose cosine is strictly above
-//! a threshold, found exactly ([`Method::Exact`]) or with a usearch HNSW self-join
-//! ([`Method::Hnsw`]).
+//! a threshold, found exactly ([`Method::Exact`]), by a partitioned (IVF) search
+//! ([`Method::Ivf`]) or with a usearch HNSW self-join ([`Method::Hnsw`]).
 //!
 //! Vectors are one flat row-major `&[f32]` of `n * dim` values. Results are
 //! [`Candidate`]s with `a < b`, sorted by `target_sim` descending, then `a`, then `b`.
@@ -8,23 +8,25 @@
 mod closure;
 mod exact;
 mod hnsw;
+mod ivf;
 mod kernel;
 mod quantile;
 
 pub use hnsw::HnswStats;
+pub use ivf::{IvfStats, MAX_CELLS};
 pub use kernel::dot;
 pub use quantile::sample_similarity_quantile;
 
 use crate::PairsError;
 
-/// Row counts up to which [`Method::Auto`] uses the exact search.
+/// Row counts up to which [`Method::Auto`] uses the exact search; above, the partitioned search.
 ///
-/// Measured on 2 shared cores (AMD EPYC Zen 3, AVX2), synthetic clustered data, threshold 0.9,
-/// d = 384: exact 55 s vs HNSW 96 s at 100k rows; exact 946 s (extrapolated) vs HNSW 882 s at
-/// 300k. At d = 768 and 100k: 195 s vs 276 s. Exact cost grows as n², HNSW's about as
-/// n log n, so they cross near 300k; below that the exact search is as fast or faster and
-/// misses nothing.
-pub const AUTO_EXACT_MAX_ROWS: usize = 250_000;
+/// Measured on 2 cores (AMD EPYC, threshold 0.9, d = 384, bench/RESULTS.md): on 24,794 COCO
+/// captions under minilm the exact search takes 3.0 s and IVF 1.1 s with recall 1.0; on 100k
+/// synthetic clustered rows exact 44 s, IVF 5.8 s (recall 0.99996); at 1M, exact about 4,700 s
+/// (extrapolated), IVF 114 s (recall 0.9988). Up to 50k rows the exact search costs seconds,
+/// so it is kept there: it cannot miss a pair.
+pub const AUTO_EXACT_MAX_ROWS: usize = 50_000;
 
 /// A pair of rows (`a < b`) whose similarity is above the threshold.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,13 +42,16 @@ pub struct Candidate {
 /// Which search to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Method {
-    /// Exact up to [`AUTO_EXACT_MAX_ROWS`] rows, HNSW above.
+    /// Exact up to [`AUTO_EXACT_MAX_ROWS`] rows, IVF above.
     #[default]
     Auto,
     /// Blocked all-pairs dot products; exact.
     Exact,
     /// usearch HNSW with an adaptive-k self-join; approximate recall, exact scores.
     Hnsw,
+    /// Spherical k-means cells, each row scored against its nearest cells; approximate recall,
+    /// exact scores.
+    Ivf,
 }
 
 /// How the HNSW index stores vectors. Only ranking uses the stored form; every reported
@@ -90,10 +95,35 @@ impl Default for HnswParams {
     }
 }
 
+/// Partitioned (IVF) search parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IvfParams {
+    /// Cells (k-means centroids); 0 chooses about `4 sqrt(n)`; at most [`MAX_CELLS`]
+    /// ([`IvfParams::cells_for`]).
+    pub cells: usize,
+    /// Nearest cells each row is scored against; more finds more pairs and costs
+    /// proportionally more. Clamped to the cell count, where the search is exact.
+    pub probes: usize,
+    /// Rounds of spherical k-means on the training sample.
+    pub train_iterations: usize,
+}
+
+impl Default for IvfParams {
+    /// 16 probes: recall 0.9988 on 1M clustered 384-d rows, 0.99996 at 100k, 1.0 on COCO
+    /// captions (8 probes: 0.995 at 1M; 32: 0.9998 at 1.6× the time; bench/RESULTS.md).
+    fn default() -> Self {
+        Self {
+            cells: 0,
+            probes: 16,
+            train_iterations: 4,
+        }
+    }
+}
+
 /// Options for [`find_pairs`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchOptions {
-    /// Exact, HNSW, or chosen by size.
+    /// Exact, IVF, HNSW, or chosen by size.
     pub method: Method,
     /// HNSW storage type.
     pub quantization: Quantization,
@@ -104,6 +134,8 @@ pub struct SearchOptions {
     pub threads: usize,
     /// HNSW graph parameters.
     pub hnsw: HnswParams,
+    /// Partitioned-search parameters.
+    pub ivf: IvfParams,
 }
 
 impl Default for SearchOptions {
@@ -114,6 +146,7 @@ impl Default for SearchOptions {
             initial_k: 16,
             threads: 0,
             hnsw: HnswParams::default(),
+            ivf: IvfParams::default(),
         }
     }
 }
@@ -125,15 +158,17 @@ pub struct SearchReport {
     pub method: Method,
     /// Rows searched.
     pub rows: usize,
-    /// HNSW self-join counts; `None` for the exact search.
+    /// HNSW self-join counts; `None` for the other methods.
     pub hnsw: Option<HnswStats>,
+    /// Partitioned-search counts; `None` for the other methods.
+    pub ivf: Option<IvfStats>,
 }
 
 /// Every pair `a < b` of rows whose similarity ([`dot`]) is strictly above `threshold`,
 /// sorted by similarity descending, then `a`, then `b`.
 ///
-/// Reproducibility: the exact search returns the same pairs and bits on every run and thread
-/// count. HNSW scores are exact too, and with `threads: 1` its output is identical run after
+/// Reproducibility: the exact and IVF searches return the same pairs and bits on every run
+/// and thread count. HNSW scores are exact too, and with `threads: 1` its output is identical run after
 /// run; with more threads the graph depends on how insertions interleave, so a run may miss a
 /// different handful of pairs (5 of 84,306 between two runs in the 20k-row recall test).
 ///
@@ -166,13 +201,18 @@ pub fn find_pairs_with_report(
             what: "SearchOptions.initial_k",
         });
     }
+    if options.ivf.probes == 0 {
+        return Err(PairsError::ZeroCount {
+            what: "SearchOptions.ivf.probes",
+        });
+    }
     let method = match options.method {
         Method::Auto if rows <= AUTO_EXACT_MAX_ROWS => Method::Exact,
-        Method::Auto => Method::Hnsw,
+        Method::Auto => Method::Ivf,
         chosen => chosen,
     };
     in_pool(options.threads, || {
-        let (mut pairs, hnsw) = match method {
+        let (mut pairs, hnsw, ivf) = match method {
             Method::Hnsw => {
                 let (pairs, stats) = hnsw::hnsw_pairs(
                     vectors,
@@ -182,12 +222,26 @@ pub fn find_pairs_with_report(
                     options.initial_k,
                     &options.hnsw,
                 )?;
-                (pairs, Some(stats))
+                (pairs, Some(stats), None)
             }
-            _ => (exact::exact_pairs(vectors, dim, 0..rows, threshold), None),
+            Method::Ivf => {
+                let (pairs, stats) = ivf::ivf_pairs(vectors, dim, threshold, &options.ivf);
+                (pairs, None, Some(stats))
+            }
+            _ => (
+                exact::exact_pairs(vectors, dim, 0..rows, threshold),
+                None,
+                None,
+            ),
         };
         sort_candidates(&mut pairs);
-        Ok((pairs, SearchReport { method, rows, hnsw }))
+        let report = SearchReport {
+            method,
+            rows,
+            hnsw,
+            ivf,
+        };
+        Ok((pairs, report))
     })
 }
 

@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use lookalike_pairs::synth::{clustered_unit_vectors, ClusteredSpec};
-use lookalike_pairs::{find_pairs_with_report, Method, SearchOptions};
+use lookalike_pairs::{find_pairs_with_report, Candidate, IvfParams, Method, SearchOptions};
 
 #[test]
 fn hnsw_recall_at_20k_is_at_least_0_995_and_one_thread_runs_are_identical() {
@@ -98,4 +98,63 @@ fn hnsw_recall_at_20k_is_at_least_0_995_and_one_thread_runs_are_identical() {
             || (w[0].target_sim == w[1].target_sim && (w[0].a, w[0].b) < (w[1].a, w[1].b))
     });
     assert!(sorted, "output not in (target_sim desc, a, b) order");
+}
+
+#[test]
+fn ivf_recall_at_20k_is_at_least_0_995_with_exact_scores_on_any_pool_size() {
+    let (n, dim, threshold) = (20_000, 384, 0.9);
+    let vectors = clustered_unit_vectors(&ClusteredSpec::new(n, dim, 2023));
+    let run = |method, threads| {
+        let opts = SearchOptions {
+            method,
+            threads,
+            ..SearchOptions::default()
+        };
+        find_pairs_with_report(&vectors, dim, threshold, &opts).unwrap()
+    };
+    let (exact, _) = run(Method::Exact, 0);
+    let (ivf, report) = run(Method::Ivf, 2);
+    let stats = report.ivf.expect("ivf stats");
+    let exact_sims: std::collections::HashMap<(u32, u32), u32> = exact
+        .iter()
+        .map(|c| ((c.a, c.b), c.target_sim.to_bits()))
+        .collect();
+    // Every pair found is a true pair carrying the exact search's similarity, bit for bit.
+    assert!(ivf
+        .iter()
+        .all(|c| exact_sims.get(&(c.a, c.b)) == Some(&c.target_sim.to_bits())));
+    let recall = ivf.len() as f64 / exact.len() as f64;
+    let share = stats.dot_products as f64 / (n as f64 * (n as f64 - 1.0) / 2.0);
+    eprintln!(
+        "ivf recall test: {} of {} pairs, recall {recall:.5}, {:.1}% of the exact search's dot \
+         products, {stats:?}",
+        ivf.len(),
+        exact.len(),
+        100.0 * share
+    );
+    assert!(exact.len() > 10_000, "{} pairs", exact.len());
+    assert!(recall >= 0.995, "recall {recall}");
+    assert!(
+        share < 0.5,
+        "the default probes should skip most pairs: {stats:?}"
+    );
+    // The same pairs whatever the pool size: the sample is seeded and sums run in a fixed order.
+    let (solo, _) = run(Method::Ivf, 1);
+    assert_eq!(solo, ivf);
+    // Probing every cell is the exact search.
+    let every = SearchOptions {
+        method: Method::Ivf,
+        ivf: IvfParams {
+            probes: usize::MAX,
+            ..IvfParams::default()
+        },
+        ..SearchOptions::default()
+    };
+    let (all, _) = find_pairs_with_report(&vectors, dim, threshold, &every).unwrap();
+    let keys = |v: &[Candidate]| {
+        v.iter()
+            .map(|c| (c.a, c.b, c.target_sim.to_bits()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(keys(&all), keys(&exact));
 }

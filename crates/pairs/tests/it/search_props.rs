@@ -4,7 +4,9 @@ use proptest::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use lookalike_pairs::{dot, find_pairs, Method, PairsError, Quantization, SearchOptions};
+use lookalike_pairs::{
+    dot, find_pairs, IvfParams, Method, PairsError, Quantization, SearchOptions,
+};
 
 use crate::naive::naive_pairs;
 
@@ -108,6 +110,14 @@ proptest! {
         prop_assert_eq!(&exact, &expected);
         let hnsw = find_pairs(&vectors, dim, threshold, &options(Method::Hnsw)).unwrap();
         prop_assert_eq!(&hnsw, &expected);
+        // Probing every cell is exhaustive; the default probes find a subset, scored exactly.
+        let every_cell = SearchOptions {
+            ivf: IvfParams { probes: usize::MAX, ..IvfParams::default() },
+            ..options(Method::Ivf)
+        };
+        prop_assert_eq!(&find_pairs(&vectors, dim, threshold, &every_cell).unwrap(), &expected);
+        let ivf = find_pairs(&vectors, dim, threshold, &options(Method::Ivf)).unwrap();
+        prop_assert!(ivf.iter().all(|c| expected.contains(c)));
         prop_assert!(expected.iter().all(|c| c.a < c.b && c.target_sim > threshold));
     }
 }
@@ -184,7 +194,24 @@ fn bad_inputs_are_errors_naming_the_problem() {
         find_pairs(&[1.0], 1, 0.5, &zero_k),
         Err(PairsError::ZeroCount { .. })
     ));
+    let zero_probes = SearchOptions {
+        ivf: IvfParams {
+            probes: 0,
+            ..IvfParams::default()
+        },
+        ..SearchOptions::default()
+    };
+    assert_eq!(
+        msg(find_pairs(&[1.0], 1, 0.5, &zero_probes).unwrap_err()),
+        "SearchOptions.ivf.probes must be at least 1, got 0"
+    );
     // No rows or one row: no pairs, no error.
+    assert!(find_pairs(&[], 4, 0.5, &options(Method::Ivf))
+        .unwrap()
+        .is_empty());
+    assert!(find_pairs(&[1.0], 1, 0.5, &options(Method::Ivf))
+        .unwrap()
+        .is_empty());
     assert!(find_pairs(&[], 4, 0.5, &options(Method::Hnsw))
         .unwrap()
         .is_empty());

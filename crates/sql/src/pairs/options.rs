@@ -67,7 +67,7 @@ impl Default for PairsOptions {
 }
 
 /// The keys, for messages.
-const KEYS: &str = "threshold, quantile, gap, ceiling, k, method, exact, quantization, threads, exclude, mode, judge, limit, id";
+const KEYS: &str = "threshold, quantile, gap, ceiling, k, method, exact, quantization, probes, cells, threads, exclude, mode, judge, limit, id";
 
 /// Parses `'threshold=0.9, gap=0.2, k=32, method=exact, exclude=default|none|a;b, mode=candidates, judge=either, limit=100'`.
 pub fn parse(text: &str) -> Result<PairsOptions> {
@@ -100,7 +100,8 @@ pub fn parse(text: &str) -> Result<PairsOptions> {
                     "auto" => Method::Auto,
                     "exact" => Method::Exact,
                     "hnsw" => Method::Hnsw,
-                    _ => return plan_err!("lookalike_pairs: method='{value}' is not auto, exact or hnsw"),
+                    "ivf" => Method::Ivf,
+                    _ => return plan_err!("lookalike_pairs: method='{value}' is not auto, exact, ivf or hnsw"),
                 }
             }
             "exact" => {
@@ -118,6 +119,14 @@ pub fn parse(text: &str) -> Result<PairsOptions> {
                     _ => return plan_err!("lookalike_pairs: quantization='{value}' is not f32, f16 or i8"),
                 }
             }
+            "probes" => match value.parse::<i64>() {
+                Ok(p) if p > 0 => options.search.ivf.probes = p as usize,
+                _ => return plan_err!("lookalike_pairs: probes={value} must be a positive whole number"),
+            },
+            "cells" => match value.parse::<i64>() {
+                Ok(c) if c >= 0 => options.search.ivf.cells = c as usize,
+                _ => return plan_err!("lookalike_pairs: cells={value} must be a whole number ≥ 0 (0: about 4√n)"),
+            },
             "exclude" => {
                 options.rule.excluded_phrases = match value.to_ascii_lowercase().as_str() {
                     "default" | "multimon" => MULTIMON_EXCLUDED_PHRASES.iter().map(|p| p.to_string()).collect(),
@@ -196,6 +205,10 @@ mod tests {
         assert!(err("gap").contains("is not key=value"));
         assert!(err("gap=-0.1").contains("outside [0, 2]"));
         assert!(err("threads=-1").contains("threads=-1 must be a whole number"));
+        assert!(err("probes=0").contains("probes=0 must be a positive whole number"));
+        assert!(err("method=annoy").contains("not auto, exact, ivf or hnsw"));
+        let o = parse("method=ivf, probes=32, cells=500").unwrap();
+        assert_eq!((o.search.method, o.search.ivf.probes, o.search.ivf.cells), (Method::Ivf, 32, 500));
         assert_eq!(parse("threads=1").unwrap().search.threads, 1);
     }
 }

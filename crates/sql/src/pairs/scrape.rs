@@ -60,6 +60,7 @@ impl fmt::Display for ScrapeReport {
         )?;
         let method = match self.method {
             Some(Method::Hnsw) => "HNSW",
+            Some(Method::Ivf) => "IVF",
             Some(_) => "exact",
             None => "no",
         };
