@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::kernel::{dot_block, dot_portable};
+use super::kernel::for_each_product;
 use super::{Candidate, IvfParams};
 use crate::rng::SplitMix64;
 
@@ -48,12 +48,6 @@ pub struct IvfStats {
 
 /// Most cells a search uses.
 pub const MAX_CELLS: usize = 1 << 16;
-/// Rows of the left operand scored together (as in the exact search).
-const MR: usize = 4;
-/// Rows of the right operand scored together.
-const NR: usize = 2;
-/// Bytes of right-operand rows per tile: a quarter of the L2 cache, as in the exact search.
-const TILE_BYTES: usize = 256 * 1024;
 /// Rows per rayon task when scoring rows against the centroids.
 const ASSIGN_BLOCK: usize = 64;
 /// Probing rows per join task; a large cell's queries are split so that the cores share it.
@@ -266,12 +260,14 @@ impl Ord for OrdF32 {
 fn score_block(vectors: &[f32], dim: usize, rows: &[u32], centroids: &[f32]) -> Vec<f32> {
     let cells = centroids.len() / dim;
     let mut scores = vec![0.0f32; rows.len() * cells];
-    let left: Vec<&[f32]> = rows
-        .iter()
-        .map(|&r| &vectors[r as usize * dim..(r as usize + 1) * dim])
-        .collect();
-    let right: Vec<&[f32]> = centroids.chunks_exact(dim).collect();
-    for_each_product(dim, &left, &right, |i, j, sim| scores[i * cells + j] = sim);
+    for_each_product(
+        dim,
+        rows.len(),
+        |i| &vectors[rows[i] as usize * dim..(rows[i] as usize + 1) * dim],
+        cells,
+        |j| &centroids[j * dim..(j + 1) * dim],
+        |i, j, sim| scores[i * cells + j] = sim,
+    );
     scores
 }
 
@@ -286,84 +282,23 @@ fn join_cell(
     out: &mut Vec<Candidate>,
 ) {
     let row = |r: u32| &vectors[r as usize * dim..(r as usize + 1) * dim];
-    let left: Vec<&[f32]> = queries.iter().map(|&r| row(r)).collect();
-    let right: Vec<&[f32]> = members.iter().map(|&r| row(r)).collect();
-    for_each_product(dim, &left, &right, |i, j, sim| {
-        let (a, b) = (queries[i], members[j]);
-        if sim > threshold && a != b {
-            out.push(Candidate {
-                a: a.min(b),
-                b: a.max(b),
-                target_sim: sim,
-            });
-        }
-    });
-}
-
-/// Calls `f(i, j, dot(left[i], right[j]))` for every `i`, `j`: right rows in L2-sized tiles,
-/// `MR x NR` products at a time from registers, bit-identical to [`super::dot`].
-fn for_each_product(
-    dim: usize,
-    left: &[&[f32]],
-    right: &[&[f32]],
-    f: impl FnMut(usize, usize, f32),
-) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") {
-        // SAFETY: the CPU supports AVX, checked just above.
-        unsafe { for_each_product_avx(dim, left, right, f) };
-        return;
-    }
-    for_each_product_portable(dim, left, right, f);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
-unsafe fn for_each_product_avx(
-    dim: usize,
-    left: &[&[f32]],
-    right: &[&[f32]],
-    f: impl FnMut(usize, usize, f32),
-) {
-    for_each_product_portable(dim, left, right, f);
-}
-
-#[inline(always)]
-fn for_each_product_portable(
-    dim: usize,
-    left: &[&[f32]],
-    right: &[&[f32]],
-    mut f: impl FnMut(usize, usize, f32),
-) {
-    let tile = ((TILE_BYTES / (dim * 4)).max(4 * NR) / NR) * NR;
-    for tile_start in (0..right.len()).step_by(tile) {
-        let tile_end = (tile_start + tile).min(right.len());
-        let mut i = 0;
-        while i < left.len() {
-            let i_end = (i + MR).min(left.len());
-            let mut j = tile_start;
-            if i_end - i == MR {
-                while j + NR <= tile_end {
-                    let sims = dot_block::<MR, NR>(
-                        std::array::from_fn(|a| left[i + a]),
-                        std::array::from_fn(|b| right[j + b]),
-                    );
-                    for (a, sims_a) in sims.iter().enumerate() {
-                        for (b, &sim) in sims_a.iter().enumerate() {
-                            f(i + a, j + b, sim);
-                        }
-                    }
-                    j += NR;
-                }
+    for_each_product(
+        dim,
+        queries.len(),
+        |i| row(queries[i]),
+        members.len(),
+        |j| row(members[j]),
+        |i, j, sim| {
+            let (a, b) = (queries[i], members[j]);
+            if sim > threshold && a != b {
+                out.push(Candidate {
+                    a: a.min(b),
+                    b: a.max(b),
+                    target_sim: sim,
+                });
             }
-            for (a, x) in left[i..i_end].iter().enumerate() {
-                for (b, y) in right[j..tile_end].iter().enumerate() {
-                    f(i + a, j + b, dot_portable(x, y));
-                }
-            }
-            i = i_end;
-        }
-    }
+        },
+    );
 }
 
 /// Rows grouped by cell (compressed sparse rows): `of(c)` lists, in ascending order, the row

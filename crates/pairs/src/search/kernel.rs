@@ -114,6 +114,90 @@ pub(crate) fn dot_block<const MR: usize, const NR: usize>(
     std::array::from_fn(|i| std::array::from_fn(|j| reduce(&acc[i][j].0)))
 }
 
+/// Rows of the left operand scored together by [`for_each_product`].
+const MR: usize = 4;
+/// Rows of the right operand scored together.
+const NR: usize = 2;
+/// Bytes of right-operand rows per tile (about a quarter of a 1 MiB L2).
+const TILE_BYTES: usize = 256 * 1024;
+
+/// Calls `f(i, j, dot(left(i), right(j)))` for every `i < left_rows` and `j < right_rows`,
+/// bit-identical to [`dot`]: the right rows are walked in tiles that fit in L2 and, inside a
+/// tile, `MR x NR` rows are scored at a time with [`dot_block`], so each loaded chunk is reused
+/// from registers and the `MR` current left rows stay in L1. Rows are reached through `left`
+/// and `right`, so a caller scores a contiguous range or a gathered list without copying.
+pub(crate) fn for_each_product<'v>(
+    dim: usize,
+    left_rows: usize,
+    left: impl Fn(usize) -> &'v [f32],
+    right_rows: usize,
+    right: impl Fn(usize) -> &'v [f32],
+    f: impl FnMut(usize, usize, f32),
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: the CPU supports AVX, checked just above.
+        unsafe { for_each_product_avx(dim, left_rows, left, right_rows, right, f) };
+        return;
+    }
+    for_each_product_portable(dim, left_rows, left, right_rows, right, f);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn for_each_product_avx<'v>(
+    dim: usize,
+    left_rows: usize,
+    left: impl Fn(usize) -> &'v [f32],
+    right_rows: usize,
+    right: impl Fn(usize) -> &'v [f32],
+    f: impl FnMut(usize, usize, f32),
+) {
+    for_each_product_portable(dim, left_rows, left, right_rows, right, f);
+}
+
+/// [`for_each_product`] without dispatch: for callers that are already compiled for AVX and
+/// define their row and callback closures there, so those are compiled for AVX as well.
+#[inline(always)]
+pub(crate) fn for_each_product_portable<'v>(
+    dim: usize,
+    left_rows: usize,
+    left: impl Fn(usize) -> &'v [f32],
+    right_rows: usize,
+    right: impl Fn(usize) -> &'v [f32],
+    mut f: impl FnMut(usize, usize, f32),
+) {
+    let tile = ((TILE_BYTES / (dim * 4)).max(4 * NR) / NR) * NR;
+    for tile_start in (0..right_rows).step_by(tile) {
+        let tile_end = (tile_start + tile).min(right_rows);
+        let mut i = 0;
+        while i < left_rows {
+            let i_end = (i + MR).min(left_rows);
+            let mut j = tile_start;
+            if i_end - i == MR {
+                while j + NR <= tile_end {
+                    let sims = dot_block::<MR, NR>(
+                        std::array::from_fn(|a| left(i + a)),
+                        std::array::from_fn(|b| right(j + b)),
+                    );
+                    for (a, sims_a) in sims.iter().enumerate() {
+                        for (b, &sim) in sims_a.iter().enumerate() {
+                            f(i + a, j + b, sim);
+                        }
+                    }
+                    j += NR;
+                }
+            }
+            for a in i..i_end {
+                for b in j..tile_end {
+                    f(a, b, dot_portable(left(a), right(b)));
+                }
+            }
+            i = i_end;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{dot, dot_block, dot_portable};
