@@ -51,6 +51,15 @@ pub fn string_arg(usage: &str, exprs: &[Expr], i: usize, what: &str) -> Result<O
     }
 }
 
+/// Argument `i` as a string literal that must not be NULL; the NULL message names it by `what`
+/// up to its first parenthesis (`source (a table…)` → `source is NULL`).
+pub fn required_string_arg(usage: &str, exprs: &[Expr], i: usize, what: &str) -> Result<String> {
+    match string_arg(usage, exprs, i, what)? {
+        Some(value) => Ok(value),
+        None => plan_err!("{usage}: {} is NULL", what.split(" (").next().unwrap_or(what)),
+    }
+}
+
 /// Argument `i` when given (a string literal, NULL as empty), else empty: the options string.
 pub fn options_arg(usage: &str, exprs: &[Expr], i: usize) -> Result<String> {
     match exprs.get(i) {

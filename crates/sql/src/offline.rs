@@ -11,7 +11,7 @@ use datafusion::catalog::{Session, TableFunctionArgs, TableFunctionImpl, TablePr
 use datafusion::common::{plan_err, Result};
 use lookalike_taxonomy::{FailureKind, GENERATED_KINDS};
 
-use crate::computed::{key_values, options_arg, string_arg, whole, Compute, Computed};
+use crate::computed::{key_values, options_arg, required_string_arg, whole, Compute, Computed};
 use crate::llm::{generated_batch, generated_schema};
 
 const NAME: &str = "offline_generate";
@@ -27,12 +27,8 @@ impl TableFunctionImpl for OfflineGenerateFunc {
         if !(2..=3).contains(&exprs.len()) {
             return plan_err!("{USAGE}: takes 2 or 3 arguments, got {}", exprs.len());
         }
-        let Some(source) = string_arg(USAGE, exprs, 0, "source (a table, file or query)")? else {
-            return plan_err!("{USAGE}: source is NULL");
-        };
-        let Some(column) = string_arg(USAGE, exprs, 1, "text_column")? else {
-            return plan_err!("{USAGE}: text_column is NULL");
-        };
+        let source = required_string_arg(USAGE, exprs, 0, "source (a table, file or query)")?;
+        let column = required_string_arg(USAGE, exprs, 1, "text_column")?;
         let mut job = OfflineGenerate { source, column, per_kind: 20, seed: 0, kinds: GENERATED_KINDS.to_vec() };
         let options = options_arg(USAGE, exprs, 2)?;
         for (key, value) in key_values(NAME, &options, &["per_kind", "seed", "kinds"])? {

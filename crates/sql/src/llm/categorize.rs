@@ -12,7 +12,7 @@ use datafusion::common::{plan_err, Result};
 use lookalike_llm::Category;
 
 use super::{exec_error, run, LlmService};
-use crate::computed::{key_values, options_arg, string_arg, whole, Compute, Computed};
+use crate::computed::{key_values, options_arg, required_string_arg, whole, Compute, Computed};
 
 const NAME: &str = "llm_categorize";
 const USAGE: &str = "llm_categorize(source [, 'a=text_a, b=text_b, format=text|json, limit=N'])";
@@ -47,9 +47,7 @@ impl TableFunctionImpl for LlmCategorizeFunc {
         if !(1..=2).contains(&exprs.len()) {
             return plan_err!("{USAGE}: takes 1 or 2 arguments, got {}", exprs.len());
         }
-        let Some(source) = string_arg(USAGE, exprs, 0, "source (a table, file or query)")? else {
-            return plan_err!("{USAGE}: source is NULL");
-        };
+        let source = required_string_arg(USAGE, exprs, 0, "source (a table, file or query)")?;
         let mut job = Categorize { source, a: "text_a".into(), b: "text_b".into(), json: false, limit: None, service: self.service.clone() };
         let options = options_arg(USAGE, exprs, 1)?;
         for (key, value) in key_values(NAME, &options, &["a", "b", "format", "limit"])? {

@@ -12,7 +12,7 @@ use datafusion::common::{exec_err, plan_err, Result};
 use lookalike_llm::{Category, LlmError};
 
 use super::{exec_error, run, LlmService};
-use crate::computed::{key_values, options_arg, string_arg, whole, Compute, Computed};
+use crate::computed::{key_values, options_arg, required_string_arg, whole, Compute, Computed};
 
 const NAME: &str = "llm_generate";
 const USAGE: &str = "llm_generate(source [, 'n=41, domain=…, category=category, description=description'])";
@@ -55,9 +55,7 @@ impl TableFunctionImpl for LlmGenerateFunc {
         if !(1..=2).contains(&exprs.len()) {
             return plan_err!("{USAGE}: takes 1 or 2 arguments, got {}", exprs.len());
         }
-        let Some(source) = string_arg(USAGE, exprs, 0, "source (a table, file or query of categories)")? else {
-            return plan_err!("{USAGE}: source is NULL");
-        };
+        let source = required_string_arg(USAGE, exprs, 0, "source (a table, file or query of categories)")?;
         let mut job = Generate { source, n: 41, domain: None, category: "category".into(), description: "description".into(), service: self.service.clone() };
         let options = options_arg(USAGE, exprs, 1)?;
         for (key, value) in key_values(NAME, &options, &["n", "domain", "category", "description"])? {

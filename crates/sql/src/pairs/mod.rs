@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::{Session, TableFunctionArgs, TableFunctionImpl, TableProvider};
-use datafusion::common::{plan_err, Result, ScalarValue};
+use datafusion::common::{plan_err, Result};
 use datafusion::datasource::memory::MemorySourceConfig;
 use datafusion::logical_expr::{Expr, TableType};
 use datafusion::physical_plan::ExecutionPlan;
@@ -19,6 +19,7 @@ use datafusion::physical_plan::ExecutionPlan;
 pub use options::{parse as parse_options, Judge, Mode, PairsOptions, Threshold};
 pub use scrape::ScrapeReport;
 
+use crate::computed::{required_string_arg, string_arg};
 use crate::encoders::EncoderRegistry;
 use crate::notes::Notes;
 
@@ -79,34 +80,19 @@ impl LookalikePairsFunc {
 
 const USAGE: &str = "lookalike_pairs(source, text_column, target_model, reference_model [, 'key=value, …'])";
 
-fn string_arg(exprs: &[Expr], i: usize, what: &str) -> Result<Option<String>> {
-    match exprs.get(i) {
-        Some(Expr::Literal(ScalarValue::Utf8(v) | ScalarValue::Utf8View(v) | ScalarValue::LargeUtf8(v), _)) => Ok(v.clone()),
-        Some(Expr::Literal(v, _)) if v.is_null() => Ok(None),
-        Some(other) => plan_err!("{USAGE}: {what} must be a string literal, got {other}"),
-        None => plan_err!("{USAGE}: missing {what}"),
-    }
-}
-
 impl TableFunctionImpl for LookalikePairsFunc {
     fn call_with_args(&self, args: TableFunctionArgs) -> Result<Arc<dyn TableProvider>> {
         let exprs = args.exprs();
         if !(4..=5).contains(&exprs.len()) {
             return plan_err!("{USAGE}: takes 4 or 5 arguments, got {}", exprs.len());
         }
-        let Some(source) = string_arg(exprs, 0, "source (a table name or file path)")? else {
-            return plan_err!("{USAGE}: source is NULL");
-        };
-        let Some(text_column) = string_arg(exprs, 1, "text_column")? else {
-            return plan_err!("{USAGE}: text_column is NULL");
-        };
-        let Some(target) = string_arg(exprs, 2, "target_model")? else {
-            return plan_err!("{USAGE}: target_model is NULL");
-        };
+        let source = required_string_arg(USAGE, exprs, 0, "source (a table name or file path)")?;
+        let text_column = required_string_arg(USAGE, exprs, 1, "text_column")?;
+        let target = required_string_arg(USAGE, exprs, 2, "target_model")?;
         // NULL or 'none' as the reference: judge structurally only.
-        let reference = string_arg(exprs, 3, "reference_model")?.filter(|r| !r.eq_ignore_ascii_case("none"));
+        let reference = string_arg(USAGE, exprs, 3, "reference_model")?.filter(|r| !r.eq_ignore_ascii_case("none"));
         let options = match exprs.len() {
-            5 => options::parse(&string_arg(exprs, 4, "options")?.unwrap_or_default())?,
+            5 => options::parse(&string_arg(USAGE, exprs, 4, "options")?.unwrap_or_default())?,
             _ => PairsOptions::default(),
         };
         if reference.is_none() && options.judge == Judge::Reference && options.mode == Mode::Failures {
