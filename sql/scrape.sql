@@ -9,9 +9,13 @@
 -- `lookalike audit` runs this file once per target model.
 -- Two judges say whether a pair differs in meaning:
 --   * the reference encoder (MultiMon's rule): target_sim - reference_sim > gap;
---   * the structural judge: a word-level diff whose edit changes what a picture would show.
+--   * the structural judge (failure_kind): aligns the two texts and answers changes_meaning
+--     only when an edit visibly changes a picture, same when only wording differs, and
+--     uncertain otherwise (its `verdict` column).
 -- A reference encoder shares the target's bag-of-words blind spots (role swaps, left/right,
--- swapped attributes score high under both), so the pipeline keeps what either judge flags.
+-- swapped attributes score high under both), so the pipeline keeps what either judge flags,
+-- except pairs the structural judge confidently reads as the same picture. Uncertain pairs are
+-- kept in their own table, never reported as failures.
 
 CREATE OR REPLACE TABLE candidates AS
 SELECT * FROM lookalike_pairs('corpus', '${column:-text}', '${target:-minilm}', '${reference:-mpnet}',
@@ -19,6 +23,9 @@ SELECT * FROM lookalike_pairs('corpus', '${column:-text}', '${target:-minilm}', 
 
 CREATE OR REPLACE TABLE failures AS
 SELECT * FROM candidates WHERE flagged_by IS NOT NULL;
+
+CREATE OR REPLACE TABLE uncertain AS
+SELECT * FROM candidates WHERE flagged_by IS NULL AND verdict = 'uncertain';
 
 -- Which kinds of edit the target confuses, and which judge caught them.
 SELECT kind,

@@ -34,9 +34,10 @@ const SCRIPTS: [(&str, &str); 7] = [
 ];
 
 /// The output tables: file name, the script table, its row order.
-const OUTPUTS: [(&str, &str, &str); 5] = [
+const OUTPUTS: [(&str, &str, &str); 6] = [
     ("candidates", "candidates", "target_sim DESC, id_a, id_b"),
     ("pairs", "failures", "target_sim DESC, id_a, id_b"),
+    ("uncertain", "uncertain", "target_sim DESC, id_a, id_b"),
     ("categories", "categories", "pairs DESC, category"),
     ("generated", "verified", "category, text_a, text_b"),
     ("verification", "verification", "category"),
@@ -85,7 +86,8 @@ pub async fn run(session: &Lookalike, args: &AuditArgs, llm: Option<String>) -> 
             let batches = df.collect().await?;
             outputs[i].push(datafusion::arrow::compute::concat_batches(&Arc::new(schema), &batches)?);
         }
-        reports.push(target_report(target, &outputs[0].last().unwrap().clone(), &outputs[2].last().unwrap().clone(), &outputs[4].last().unwrap().clone())?);
+        let last = |i: usize| outputs[i].last().expect("one batch per target was just pushed").clone();
+        reports.push(target_report(target, &last(0), last(2).num_rows(), &last(3), &last(5))?);
     }
 
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
@@ -175,7 +177,7 @@ async fn scalar_i64(session: &Lookalike, sql: &str) -> Result<i64> {
 }
 
 /// The report's view of one target's tables.
-fn target_report(model: &str, candidates: &RecordBatch, categories: &RecordBatch, verification: &RecordBatch) -> Result<TargetReport> {
+fn target_report(model: &str, candidates: &RecordBatch, uncertain: usize, categories: &RecordBatch, verification: &RecordBatch) -> Result<TargetReport> {
     let f32s = |b: &RecordBatch, name: &str| -> Result<Vec<Option<f32>>> {
         let c = cast(b.column_by_name(name).context(name.to_string())?, &DataType::Float32)?;
         Ok(c.as_primitive::<Float32Type>().iter().collect())
@@ -198,6 +200,7 @@ fn target_report(model: &str, candidates: &RecordBatch, categories: &RecordBatch
     let names = strings(verification, "category")?;
     let generated = i64s(verification, "generated")?;
     let agreed = i64s(verification, "agreed")?;
+    let reproduced = i64s(verification, "reproduced")?;
     let rates = cast(verification.column_by_name("success_rate").context("success_rate")?, &DataType::Float64)?;
     let rates = rates.as_primitive::<Float64Type>();
     let verified = |category: &str| names.iter().position(|n| n.as_deref() == Some(category));
@@ -219,12 +222,13 @@ fn target_report(model: &str, candidates: &RecordBatch, categories: &RecordBatch
             pairs: pairs[i].max(0) as u64,
             generated: v.map_or(0, |j| generated[j].max(0) as u64),
             agreed: v.map_or(0, |j| agreed[j].max(0) as u64),
+            reproduced: v.map_or(0, |j| reproduced[j].max(0) as u64),
             success_rate: v.and_then(|j| rates.is_valid(j).then(|| rates.value(j))),
             examples: (0..a.len()).map(|k| (a.value(k).to_string(), b.value(k).to_string())).collect(),
             category,
         });
     }
-    Ok(TargetReport { model: model.to_string(), candidates, categories: rows })
+    Ok(TargetReport { model: model.to_string(), candidates, categories: rows, uncertain })
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -245,13 +249,19 @@ fn print_summary(audit: &Audit, out: &Path, elapsed: Duration) {
     println!("audit of {} ({} distinct texts), threshold {}, reference {}", audit.corpus, audit.texts, audit.threshold, audit.reference.as_deref().unwrap_or("none"));
     for target in &audit.targets {
         let failures = target.candidates.iter().filter(|c| c.flagged_by.is_some()).count();
-        let (generated, agreed) = target.categories.iter().fold((0, 0), |(g, a), c| (g + c.generated, a + c.agreed));
-        let rate = if generated > 0 { format!("{:.0}%", 100.0 * agreed as f64 / generated as f64) } else { "n/a".into() };
-        println!("  {}: {} pairs above the threshold, {failures} failures in {} categories; {agreed} of {generated} generated pairs reproduce ({rate})", target.model, target.candidates.len(), target.categories.len());
+        let (generated, agreed, reproduced) = target.categories.iter().fold((0, 0, 0), |(g, a, r), c| (g + c.generated, a + c.agreed, r + c.reproduced));
+        let rate = if generated > 0 { format!("{:.0}%", 100.0 * reproduced as f64 / generated as f64) } else { "n/a".into() };
+        println!(
+            "  {}: {} pairs above the threshold, {failures} failures in {} categories, {} uncertain (kept apart); {reproduced} of {generated} generated pairs reproduce ({rate}; the target agrees on {agreed})",
+            target.model,
+            target.candidates.len(),
+            target.categories.len(),
+            target.uncertain
+        );
         for c in target.categories.iter().take(5) {
             let rate = c.success_rate.map_or("n/a".to_string(), |r| format!("{:.0}%", 100.0 * r));
-            println!("    {:<14} {:>6} pairs   generated {:>4}, reproduce {rate}", c.category, c.pairs, c.generated);
+            println!("    {:<14} {:>6} pairs   generated {:>4}, target agrees {:>4}, reproduce {rate}", c.category, c.pairs, c.generated, c.agreed);
         }
     }
-    println!("wrote {}/{{candidates,pairs,categories,generated,verification}}.parquet and report.html in {:.1}s", out.display(), elapsed.as_secs_f64());
+    println!("wrote {}/{{candidates,pairs,uncertain,categories,generated,verification}}.parquet and report.html in {:.1}s", out.display(), elapsed.as_secs_f64());
 }

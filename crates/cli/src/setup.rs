@@ -46,6 +46,7 @@ pub fn setup(models_dir: &Path, only: &[String]) -> Result<()> {
         }
     }
     install_onnxruntime()?;
+    install_wordnet()?;
     for model in DEFAULT_MODELS.iter().filter(|m| only.iter().any(|n| n == m.name)) {
         install_model(model, models_dir)?;
     }
@@ -62,6 +63,51 @@ fn install_onnxruntime() -> Result<()> {
     pip(&["install", "--quiet", "--no-deps", "--upgrade", "--target", &target.to_string_lossy(), &format!("onnxruntime=={ORT_WHEEL_VERSION}")])?;
     let path = find_onnxruntime().context("the onnxruntime wheel was installed but its library was not found")?;
     eprintln!("ONNX Runtime: installed {}", path.display());
+    Ok(())
+}
+
+/// The Debian package that ships the WordNet 3.0 database the structural judge reads.
+const WORDNET_PACKAGE: &str = "wordnet-base";
+
+/// Unpacks Debian's `wordnet-base` into `<home>/wordnet` unless a WordNet database is already
+/// found (`$LOOKALIKE_WORDNET`, the home, or the system's `/usr/share/wordnet`). `apt-get
+/// download` needs no root; the package's files are extracted with `dpkg-deb`, not installed.
+fn install_wordnet() -> Result<()> {
+    if let Some(dir) = lookalike_taxonomy::wordnet_dirs().into_iter().find(|d| d.join("data.noun").is_file()) {
+        eprintln!("WordNet: found {}", dir.display());
+        return Ok(());
+    }
+    let home = lookalike_home();
+    let downloads = home.join("downloads");
+    std::fs::create_dir_all(&downloads).with_context(|| format!("creating {}", downloads.display()))?;
+    eprintln!("WordNet: downloading Debian's {WORDNET_PACKAGE} package");
+    let download = || Command::new("apt-get").args(["download", "-q", WORDNET_PACKAGE]).current_dir(&downloads).status();
+    let mut status = download().context("running apt-get (WordNet comes from Debian's wordnet-base package; on another system set LOOKALIKE_WORDNET to a WordNet 3.0 dict folder)")?;
+    if !status.success() {
+        // A fresh machine may have no package lists yet.
+        eprintln!("WordNet: apt-get download failed; refreshing the package lists and trying again");
+        Command::new("apt-get").args(["update", "-qq"]).status().context("running apt-get update")?;
+        status = download()?;
+    }
+    if !status.success() {
+        bail!("`apt-get download {WORDNET_PACKAGE}` failed ({status}); install it, or set LOOKALIKE_WORDNET to a WordNet 3.0 dict folder");
+    }
+    let deb = std::fs::read_dir(&downloads)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(WORDNET_PACKAGE) && n.to_string_lossy().ends_with(".deb")))
+        .with_context(|| format!("apt-get reported success but no {WORDNET_PACKAGE}*.deb is in {}", downloads.display()))?;
+    let unpacked = downloads.join("wordnet-base.unpacked");
+    std::fs::remove_dir_all(&unpacked).ok();
+    let status = Command::new("dpkg-deb").arg("-x").arg(&deb).arg(&unpacked).status().context("running dpkg-deb")?;
+    if !status.success() {
+        bail!("`dpkg-deb -x {}` failed ({status})", deb.display());
+    }
+    let target = home.join("wordnet");
+    std::fs::remove_dir_all(&target).ok();
+    std::fs::rename(unpacked.join("usr/share/wordnet"), &target).with_context(|| format!("moving WordNet into {}", target.display()))?;
+    std::fs::remove_dir_all(&unpacked).ok();
+    lookalike_taxonomy::WordNet::load(&target).with_context(|| format!("reading the WordNet just unpacked into {}", target.display()))?;
+    eprintln!("WordNet: installed {}", target.display());
     Ok(())
 }
 

@@ -47,6 +47,7 @@ fn category(
         pairs,
         generated,
         agreed,
+        reproduced: agreed,
         success_rate: (generated > 0).then(|| agreed as f64 / generated as f64),
         examples: examples
             .iter()
@@ -117,11 +118,13 @@ fn main() {
                 model: "clip-vit-b32".into(),
                 candidates: candidates(3_000, 7, threshold, gap),
                 categories: categories.clone(),
+                uncertain: 120,
             },
             TargetReport {
                 model: "openai/clip-vit-large-patch14".into(),
                 candidates: candidates(25_000, 11, threshold, gap),
                 categories: categories[..2].to_vec(),
+                uncertain: 900,
             },
             TargetReport {
                 model: "empty model".into(),

@@ -66,10 +66,10 @@ pub(crate) fn render(out: &mut String, t: &TargetReport, slug: &str) {
         // <title> gives the full name and numbers on hover; the visible label is shortened.
         let _ = writeln!(
             out,
-            "<g><title>{}: {} scraped pairs, {} of {} generated pairs agreed ({})</title>",
+            "<g><title>{}: {} scraped pairs, {} of {} generated pairs reproduced ({})</title>",
             esc(&c.category),
             count(c.pairs),
-            count(c.agreed),
+            count(c.reproduced),
             count(c.generated),
             pct(c.success_rate)
         );

@@ -172,38 +172,43 @@ pub(crate) fn summary(out: &mut String, a: &Audit, slugs: &[String]) {
     out.push_str(
         "<div class=\"scroll\"><table>\n<thead><tr><th>target model</th><th class=\"n\">candidates</th>\
          <th class=\"n\">flagged: reference</th><th class=\"n\">flagged: structural</th>\
-         <th class=\"n\">flagged: both</th><th class=\"n\">failures</th>\
+         <th class=\"n\">flagged: both</th><th class=\"n\">failures</th><th class=\"n\">uncertain</th>\
          <th class=\"n\">categories</th><th class=\"n\">generated</th><th class=\"n\">agreed</th>\
-         <th class=\"n\">success rate</th></tr></thead>\n<tbody>\n",
+         <th class=\"n\">reproduced</th><th class=\"n\">success rate</th></tr></thead>\n<tbody>\n",
     );
     for (t, slug) in a.targets.iter().zip(slugs) {
         let f = FlagCounts::of(&t.candidates);
         let generated: u64 = t.categories.iter().map(|c| c.generated).sum();
         let agreed: u64 = t.categories.iter().map(|c| c.agreed).sum();
-        // Overall rate pools the categories (sum agreed / sum generated), so a category
+        let reproduced: u64 = t.categories.iter().map(|c| c.reproduced).sum();
+        // Overall rate pools the categories (sum reproduced / sum generated), so a category
         // with many generated pairs weighs more than one with a few.
-        let rate = (generated > 0).then(|| agreed as f64 / generated as f64);
+        let rate = (generated > 0).then(|| reproduced as f64 / generated as f64);
         let _ = writeln!(
             out,
             "<tr><td><a href=\"#target-{slug}\">{}</a></td><td class=\"n\">{}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             esc(&t.model),
             count(t.candidates.len() as u64),
             count(f.reference as u64),
             count(f.structural as u64),
             count(f.both as u64),
             count(f.failures() as u64),
+            count(t.uncertain as u64),
             count(t.categories.len() as u64),
             count(generated),
             count(agreed),
+            count(reproduced),
             pct(rate),
         );
     }
     out.push_str(
         "</tbody>\n</table></div>\n<p class=\"note\">Failures count every flagged candidate; \
-         the success rate is agreed / generated over all categories.</p>\n</section>\n",
+         uncertain pairs are ones the judge could not vouch for, kept apart and never reported as failures. \
+         A generated pair reproduces when the target agrees and the judge confirms the change; \
+         the success rate is reproduced / generated over all categories.</p>\n</section>\n",
     );
 }
 
@@ -232,18 +237,19 @@ pub(crate) fn categories(out: &mut String, t: &TargetReport, slug: &str) {
     out.push_str(
         "<div class=\"scroll\"><table>\n<thead><tr><th>category</th><th>description</th>\
          <th class=\"n\">pairs</th><th class=\"n\">generated</th><th class=\"n\">agreed</th>\
-         <th class=\"n\">success rate</th><th>example pairs</th></tr></thead>\n<tbody>\n",
+         <th class=\"n\">reproduced</th><th class=\"n\">success rate</th><th>example pairs</th></tr></thead>\n<tbody>\n",
     );
     for c in &t.categories {
         let _ = write!(
             out,
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td>",
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>",
             esc(&c.category),
             esc(&c.description),
             count(c.pairs),
             count(c.generated),
             count(c.agreed),
+            count(c.reproduced),
             pct(c.success_rate),
         );
         if c.examples.is_empty() {

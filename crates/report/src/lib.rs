@@ -62,6 +62,8 @@ pub struct TargetReport {
     pub candidates: Vec<Candidate>,
     /// Failure categories, already ordered.
     pub categories: Vec<CategoryRow>,
+    /// Candidates the judge could not vouch for either way: kept apart, never failures.
+    pub uncertain: usize,
 }
 
 /// One candidate pair: the target encoder embeds it above the threshold.
@@ -88,7 +90,10 @@ pub struct CategoryRow {
     pub generated: u64,
     /// Generated pairs the target encoder embeds above the threshold.
     pub agreed: u64,
-    /// `agreed / generated`, `None` when nothing was generated.
+    /// Generated pairs the target agrees on *and* the judge confirms as a change of meaning:
+    /// the failures that reproduce.
+    pub reproduced: u64,
+    /// `reproduced / generated`, `None` when nothing was generated.
     pub success_rate: Option<f64>,
     /// A few example pairs `(text_a, text_b)`.
     pub examples: Vec<(String, String)>,

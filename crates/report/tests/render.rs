@@ -20,6 +20,7 @@ fn cat(name: &str, pairs: u64, generated: u64, agreed: u64) -> CategoryRow {
         pairs,
         generated,
         agreed,
+        reproduced: agreed,
         success_rate: (generated > 0).then(|| agreed as f64 / generated as f64),
         examples: vec![(EVIL.into(), "a plain caption".into())],
     }
@@ -56,11 +57,13 @@ fn sample(gap: Option<f32>) -> Audit {
                 model: "clip-vit-b32".into(),
                 candidates: candidates(500),
                 categories: vec![cat("negation", 40, 20, 15), cat("spatial", 10, 0, 0)],
+                uncertain: 0,
             },
             TargetReport {
                 model: "openai/clip vit.L<14>".into(),
                 candidates: candidates(50),
                 categories: vec![cat("role swap", 3, 10, 0)],
+                uncertain: 0,
             },
         ],
     }

@@ -63,7 +63,6 @@ pub(crate) fn edits(lex: &Lexicon, s: &Sentence, kind: FailureKind) -> Vec<Strin
         }
         FailureKind::Subject => substitute_nouns(lex, s, Category::Subject),
         FailureKind::Object => substitute_nouns(lex, s, Category::Object),
-        FailureKind::Tense => change_tense(lex, s),
         FailureKind::Action => change_action(lex, s),
         _ => Vec::new(),
     };
@@ -231,37 +230,6 @@ fn verb_at(lex: &Lexicon, s: &Sentence, i: usize) -> Option<(String, Tag)> {
         .chain(lex.morph.verb_lemmas(w))
         .find(|k| members.iter().any(|m| m.len() == 1 && m[0] == *k))?;
     Some((lemma, tag))
-}
-
-fn change_tense(lex: &Lexicon, s: &Sentence) -> Vec<Vec<Splice>> {
-    let mut out = Vec::new();
-    for i in 0..s.words.len() {
-        if lex.morph.verb_form(&s.words[i]) != VerbForm::Ing {
-            continue;
-        }
-        let Some((lemma, _)) = verb_at(lex, s, i) else {
-            continue;
-        };
-        let aux = i
-            .checked_sub(1)
-            .filter(|&p| matches!(s.words[p].as_str(), "is" | "are"));
-        match aux {
-            Some(p) => {
-                let have = if s.words[p] == "is" { "has" } else { "have" };
-                let (start, end) = s.span(p, 2);
-                out.push(vec![(
-                    start,
-                    end,
-                    format!("{have} {}", lex.morph.participle_form(&lemma)),
-                )]);
-            }
-            None => {
-                let t = &s.tokens[i];
-                out.push(vec![(t.start, t.end, lex.morph.past_form(&lemma))]);
-            }
-        }
-    }
-    out
 }
 
 fn change_action(lex: &Lexicon, s: &Sentence) -> Vec<Vec<Splice>> {

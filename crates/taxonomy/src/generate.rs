@@ -25,7 +25,7 @@ pub struct GeneratedPair {
 
 /// Kinds [`generate`] can make. The others (synonym, other, identical) do not change meaning,
 /// so asking for them yields nothing.
-pub const GENERATED_KINDS: [FailureKind; 10] = [
+pub const GENERATED_KINDS: [FailureKind; 9] = [
     FailureKind::Negation,
     FailureKind::Quantifier,
     FailureKind::Spatial,
@@ -33,7 +33,6 @@ pub const GENERATED_KINDS: [FailureKind; 10] = [
     FailureKind::Attribute,
     FailureKind::Subject,
     FailureKind::Action,
-    FailureKind::Tense,
     FailureKind::Presence,
     FailureKind::Object,
 ];

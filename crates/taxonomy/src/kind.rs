@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::judge::Judgement;
+
 /// The kind of difference between two texts.
 ///
 /// The snake_case names ([`FailureKind::name`]) are stable: they are stored in tables and
@@ -116,6 +118,9 @@ pub struct Verdict {
     pub words_b: Vec<String>,
     /// One line naming the kind and the words, e.g. `spatial relation: 'left' → 'right'`.
     pub explanation: String,
-    /// The structural judge: would a picture of one text fail to show the other?
+    /// True only when the judge is confident that a picture of one text would fail to show
+    /// the other (`judgement` is [`Judgement::ChangesMeaning`]).
     pub changes_meaning: bool,
+    /// The judge's three-way answer: a confident change, confidently the same, or uncertain.
+    pub judgement: Judgement,
 }

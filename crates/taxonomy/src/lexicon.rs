@@ -318,23 +318,6 @@ impl Lexicon {
         let ia = ids(a);
         !ia.is_empty() && ids(b).iter().any(|g| ia.contains(g))
     }
-
-    /// Whether `w` is listed anywhere, as written or through its forms.
-    pub(crate) fn knows(&self, w: &str) -> bool {
-        self.keys(w).iter().enumerate().any(|(k, key)| {
-            let listed = self
-                .by_first
-                .get(key)
-                .map_or(&[][..], Vec::as_slice)
-                .iter()
-                .any(|&(g, m)| {
-                    let group = &self.groups[g as usize];
-                    group.members[m as usize].len() == 1
-                        && (k == 0 || morph_ok(group.cat, key, w, &self.morph))
-                });
-            listed || (k == 0 && self.synonyms.contains_key(key))
-        })
-    }
 }
 
 /// Which morphological matches make sense for a category: adverbs only for attributes,

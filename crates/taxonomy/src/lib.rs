@@ -31,12 +31,10 @@
 #![deny(missing_docs)]
 
 mod classify;
-mod diff;
 mod edits;
-mod equivalence;
 mod error;
 mod generate;
-mod hunk;
+mod judge;
 mod kind;
 mod lexicon;
 mod morph;
@@ -46,6 +44,7 @@ mod tokenize;
 pub use classify::{failure_kind, MAX_VERDICT_WORDS};
 pub use error::LexiconError;
 pub use generate::{generate, GeneratedPair, GENERATED_KINDS};
-pub use kind::{FailureKind, Verdict};
+pub use judge::wordnet::{wordnet_dirs, Pos, WordNet};
+pub use kind::{FailureKind, Judgement, Verdict};
 pub use lexicon::{Lexicon, LEXICON_FILES};
 pub use tokenize::{tokenize, words, Token};

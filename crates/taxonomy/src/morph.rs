@@ -148,25 +148,6 @@ impl Morph {
         }
     }
 
-    /// Whether `a` and `b` are two forms of one verb.
-    pub(crate) fn same_verb(&self, a: &str, b: &str) -> bool {
-        let la = self.with_self(a, self.verb_lemmas(a));
-        let lb = self.with_self(b, self.verb_lemmas(b));
-        la.iter().any(|x| lb.contains(x))
-    }
-
-    /// Whether `a` and `b` differ only in number (`dog` / `dogs`, `man` / `men`).
-    pub(crate) fn plural_variant(&self, a: &str, b: &str) -> bool {
-        a != b
-            && (self.singulars(a).iter().any(|s| s == b)
-                || self.singulars(b).iter().any(|s| s == a))
-    }
-
-    fn with_self(&self, w: &str, mut v: Vec<String>) -> Vec<String> {
-        v.push(w.to_string());
-        v
-    }
-
     /// The `-ing` form of a lemma (`run` -> `running`, `make` -> `making`).
     pub(crate) fn ing_form(&self, lemma: &str) -> String {
         if lemma.contains(' ') {
@@ -183,32 +164,6 @@ impl Morph {
             return format!("{lemma}{}ing", &lemma[lemma.len() - 1..]);
         }
         format!("{lemma}ing")
-    }
-
-    /// The simple past of a lemma (`take` -> `took`, `chase` -> `chased`).
-    pub(crate) fn past_form(&self, lemma: &str) -> String {
-        if let Some(p) = self.past_of.get(lemma) {
-            return p.clone();
-        }
-        if lemma.ends_with('e') {
-            return format!("{lemma}d");
-        }
-        let b = lemma.as_bytes();
-        if lemma.len() > 2 && lemma.ends_with('y') && !is_vowel(b[b.len() - 2]) {
-            return format!("{}ied", &lemma[..lemma.len() - 1]);
-        }
-        if doubles(lemma) {
-            return format!("{lemma}{}ed", &lemma[lemma.len() - 1..]);
-        }
-        format!("{lemma}ed")
-    }
-
-    /// The past participle of a lemma (`take` -> `taken`, `plant` -> `planted`).
-    pub(crate) fn participle_form(&self, lemma: &str) -> String {
-        self.participle_of
-            .get(lemma)
-            .cloned()
-            .unwrap_or_else(|| self.past_form(lemma))
     }
 
     /// The plural of a singular noun (`box` -> `boxes`, `man` -> `men`).

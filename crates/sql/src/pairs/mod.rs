@@ -41,8 +41,10 @@ pub mod columns {
     pub const GAP: &str = "gap";
     /// The structural judge's kind of edit.
     pub const KIND: &str = "kind";
-    /// Whether the structural judge says the edit changes the picture.
+    /// Whether the structural judge is confident the edit changes the picture.
     pub const CHANGES_MEANING: &str = "changes_meaning";
+    /// The structural judge's three-way answer: `changes_meaning`, `same` or `uncertain`.
+    pub const VERDICT: &str = "verdict";
     /// Which judge flagged the pair: reference, structural, both, or NULL.
     pub const FLAGGED_BY: &str = "flagged_by";
 }
@@ -60,6 +62,7 @@ pub fn pairs_schema() -> SchemaRef {
         Field::new(GAP, DataType::Float32, true),
         Field::new(KIND, DataType::Utf8, false),
         Field::new(CHANGES_MEANING, DataType::Boolean, false),
+        Field::new(VERDICT, DataType::Utf8, false),
         Field::new(FLAGGED_BY, DataType::Utf8, true),
     ]))
 }

@@ -59,7 +59,7 @@ impl Default for PairsOptions {
             rule: PairRule::default(),
             search: SearchOptions::default(),
             mode: Mode::Failures,
-            judge: Judge::Reference,
+            judge: Judge::Either,
             limit: None,
             id_column: None,
         }

@@ -10,6 +10,7 @@ use datafusion::catalog::Session;
 use datafusion::common::{exec_err, Result};
 use datafusion::error::DataFusionError;
 use datafusion::prelude::col;
+use lookalike_taxonomy::Judgement;
 use lookalike_pairs::{dedup_pairs, dot, find_pairs_with_report, sample_similarity_quantile, Candidate, Method};
 
 use super::options::{Judge, Mode, PairsOptions, Threshold};
@@ -117,8 +118,10 @@ pub async fn run(state: &dyn Session, request: &Request, registry: Arc<EncoderRe
     for (i, pair) in kept.iter().enumerate() {
         let (a, b) = (&texts[pair.a as usize], &texts[pair.b as usize]);
         let reference_sim = reference_sims.as_ref().map(|s| s[i]);
-        let by_reference = reference_sim.is_some() && rule.judge(pair.target_sim, reference_sim).is_failure();
         let verdict = lookalike_taxonomy::failure_kind(a, b);
+        // The reference gap is MultiMon's judge; a pair the structural judge confidently reads
+        // as the same picture is no failure whatever the reference says.
+        let by_reference = reference_sim.is_some() && rule.judge(pair.target_sim, reference_sim).is_failure() && verdict.judgement != Judgement::Same;
         let by_structure = verdict.changes_meaning;
         report.by_reference += by_reference as usize;
         report.by_structure += by_structure as usize;
@@ -134,7 +137,7 @@ pub async fn run(state: &dyn Session, request: &Request, registry: Arc<EncoderRe
         if options.limit.is_some_and(|limit| rows.len() >= limit) {
             break;
         }
-        rows.push(ids[pair.a as usize], a, ids[pair.b as usize], b, pair.target_sim, reference_sim, verdict.kind.name(), by_structure, flagged(by_reference, by_structure));
+        rows.push(ids[pair.a as usize], a, ids[pair.b as usize], b, pair.target_sim, reference_sim, verdict.kind.name(), by_structure, verdict.judgement.name(), flagged(by_reference, by_structure));
     }
     report.returned = rows.len();
     Ok((rows.finish()?, report))
@@ -265,6 +268,7 @@ struct Rows {
     reference: Vec<Option<f32>>,
     kind: Vec<&'static str>,
     changes: Vec<bool>,
+    verdict: Vec<&'static str>,
     flagged: Vec<Option<&'static str>>,
 }
 
@@ -274,7 +278,7 @@ impl Rows {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn push(&mut self, id_a: i64, a: &str, id_b: i64, b: &str, target: f32, reference: Option<f32>, kind: &'static str, changes: bool, flagged: Option<&'static str>) {
+    fn push(&mut self, id_a: i64, a: &str, id_b: i64, b: &str, target: f32, reference: Option<f32>, kind: &'static str, changes: bool, verdict: &'static str, flagged: Option<&'static str>) {
         self.id_a.push(id_a);
         self.text_a.push(a.to_string());
         self.id_b.push(id_b);
@@ -283,6 +287,7 @@ impl Rows {
         self.reference.push(reference);
         self.kind.push(kind);
         self.changes.push(changes);
+        self.verdict.push(verdict);
         self.flagged.push(flagged);
     }
 
@@ -298,6 +303,7 @@ impl Rows {
             Arc::new(gap),
             Arc::new(StringArray::from(self.kind)),
             Arc::new(BooleanArray::from(self.changes)),
+            Arc::new(StringArray::from(self.verdict)),
             Arc::new(StringArray::from(self.flagged)),
         ];
         Ok(RecordBatch::try_new(pairs_schema(), columns)?)

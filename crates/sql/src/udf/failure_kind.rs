@@ -1,4 +1,5 @@
-//! `failure_kind(text_a, text_b)`: the offline structural judge as a SQL function.
+//! `failure_kind(text_a, text_b)`: the offline structural judge as a SQL function: the kind of
+//! edit, its evidence, and the three-way verdict (`changes_meaning`, `same`, `uncertain`).
 
 use std::sync::Arc;
 
@@ -32,6 +33,7 @@ pub fn verdict_fields() -> Fields {
         Field::new("explanation", DataType::Utf8, true),
         Field::new("words_a", DataType::Utf8, true),
         Field::new("words_b", DataType::Utf8, true),
+        Field::new("verdict", DataType::Utf8, true),
     ])
 }
 
@@ -62,8 +64,8 @@ impl ScalarUDFImpl for FailureKindFunc {
         let a = cast(&args.args[0].to_array(rows)?, &DataType::Utf8)?;
         let b = cast(&args.args[1].to_array(rows)?, &DataType::Utf8)?;
         let (a, b) = (a.as_string::<i32>(), b.as_string::<i32>());
-        let (mut kind, mut changes, mut explanation, mut words_a, mut words_b) =
-            (StringBuilder::new(), BooleanBuilder::new(), StringBuilder::new(), StringBuilder::new(), StringBuilder::new());
+        let (mut kind, mut changes, mut explanation, mut words_a, mut words_b, mut judgement) =
+            (StringBuilder::new(), BooleanBuilder::new(), StringBuilder::new(), StringBuilder::new(), StringBuilder::new(), StringBuilder::new());
         for (x, y) in a.iter().zip(b.iter()) {
             match (x, y) {
                 (Some(x), Some(y)) => {
@@ -73,6 +75,7 @@ impl ScalarUDFImpl for FailureKindFunc {
                     explanation.append_value(&verdict.explanation);
                     words_a.append_value(verdict.words_a.join(" "));
                     words_b.append_value(verdict.words_b.join(" "));
+                    judgement.append_value(verdict.judgement.name());
                 }
                 _ => {
                     kind.append_null();
@@ -80,11 +83,12 @@ impl ScalarUDFImpl for FailureKindFunc {
                     explanation.append_null();
                     words_a.append_null();
                     words_b.append_null();
+                    judgement.append_null();
                 }
             }
         }
         let columns: Vec<ArrayRef> =
-            vec![Arc::new(kind.finish()), Arc::new(changes.finish()), Arc::new(explanation.finish()), Arc::new(words_a.finish()), Arc::new(words_b.finish())];
+            vec![Arc::new(kind.finish()), Arc::new(changes.finish()), Arc::new(explanation.finish()), Arc::new(words_a.finish()), Arc::new(words_b.finish()), Arc::new(judgement.finish())];
         let nulls = datafusion::arrow::buffer::NullBuffer::from((0..rows).map(|i| a.is_valid(i) && b.is_valid(i)).collect::<Vec<_>>());
         let array: ArrayRef = Arc::new(StructArray::try_new(verdict_fields(), columns, Some(nulls))?);
         if scalar {

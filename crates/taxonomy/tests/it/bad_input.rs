@@ -2,23 +2,26 @@
 
 use std::time::{Duration, Instant};
 
-use lookalike_taxonomy::{failure_kind, generate, FailureKind, GENERATED_KINDS, MAX_VERDICT_WORDS};
+use lookalike_taxonomy::{failure_kind, generate, FailureKind, Judgement, GENERATED_KINDS, MAX_VERDICT_WORDS};
 
 #[test]
 fn empty_strings() {
+    crate::with_wordnet();
     let v = failure_kind("", "");
     assert_eq!(v.kind, FailureKind::Identical);
     assert!(!v.changes_meaning);
     let v = failure_kind("", "a dog");
-    assert_eq!(v.kind, FailureKind::Other);
-    assert_eq!(v.words_b, ["a", "dog"]);
+    assert_eq!(v.kind, FailureKind::Presence);
+    assert_eq!(v.words_b, ["dog"]);
     let v = failure_kind("a dog", "   ");
-    assert_eq!(v.kind, FailureKind::Other);
+    assert_eq!(v.kind, FailureKind::Presence);
+    assert_eq!(v.words_a, ["dog"]);
     assert_eq!(failure_kind("!!!", "...").kind, FailureKind::Identical);
 }
 
 #[test]
 fn identical_texts() {
+    crate::with_wordnet();
     for t in ["a dog", "the cake was eaten by the child", "x"] {
         let v = failure_kind(t, t);
         assert_eq!(v.kind, FailureKind::Identical);
@@ -54,6 +57,7 @@ fn long_text_from(seed: u32, chars: usize, vocab: &[&str]) -> String {
 
 #[test]
 fn hundred_thousand_characters_in_bounded_time() {
+    crate::with_wordnet();
     let (a, b) = (long_text(1, 100_000), long_text(2, 100_000));
     for (x, y) in [(&a, &b), (&a, &a), (&a, &"a dog".to_string())] {
         let start = Instant::now();
@@ -81,11 +85,9 @@ fn hundred_thousand_characters_in_bounded_time() {
         "took {:?}",
         start.elapsed()
     );
-    assert!(v.changes_meaning);
-    // One word changed deep inside a huge text is still found.
-    let c = a.replacen(" left ", " right ", 1);
-    let v = failure_kind(&a, &c);
-    assert_eq!(v.kind, FailureKind::Spatial, "{}", v.explanation);
+    // A text this long is no caption: the judge says so instead of guessing.
+    assert_eq!(v.judgement, Judgement::Uncertain);
+    assert!(v.explanation.starts_with("too long to judge"), "{}", v.explanation);
     let start = Instant::now();
     let _ = generate(&[a.as_str(), "a dog on the left"], &GENERATED_KINDS, 2, 1);
     assert!(start.elapsed() < Duration::from_secs(20));
@@ -93,11 +95,13 @@ fn hundred_thousand_characters_in_bounded_time() {
 
 #[test]
 fn non_ascii_text() {
+    crate::with_wordnet();
     let v = failure_kind(
         "un chien à gauche d’une voiture",
         "un chien à droite d’une voiture",
     );
-    assert_eq!(v.kind, FailureKind::Other);
+    // Words of another language are not vouched for either way.
+    assert_eq!(v.judgement, Judgement::Uncertain, "{v:?}");
     assert_eq!(
         (v.words_a, v.words_b),
         (vec!["gauche".to_string()], vec!["droite".to_string()])
@@ -105,7 +109,8 @@ fn non_ascii_text() {
     let v = failure_kind("a dog on the left 🐶", "a dog on the right 🐕");
     assert_eq!(v.kind, FailureKind::Spatial);
     let v = failure_kind("一只狗在车的左边", "一只狗在车的右边");
-    assert!(v.changes_meaning);
+    assert_eq!(v.judgement, Judgement::Uncertain, "{v:?}");
+    assert_eq!((v.words_a, v.words_b), (vec!["左".to_string()], vec!["右".to_string()]));
     assert_eq!(
         failure_kind("Ä CAFÉ", "ä café").kind,
         FailureKind::Identical
@@ -127,6 +132,7 @@ fn non_ascii_text() {
 
 #[test]
 fn verdicts_serialise_with_snake_case_kinds() {
+    crate::with_wordnet();
     let v = failure_kind("a dog chasing a cat", "a cat chasing a dog");
     let json = serde_json::to_string(&v).expect("serialise");
     assert!(json.contains("\"kind\":\"role_swap\""), "{json}");

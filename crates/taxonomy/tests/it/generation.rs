@@ -23,6 +23,7 @@ const SEEDS: [&str; 13] = [
 
 #[test]
 fn every_pair_is_its_kind_and_changes_meaning() {
+    crate::with_wordnet();
     let pairs = generate(&SEEDS, &GENERATED_KINDS, 6, 42);
     for kind in GENERATED_KINDS {
         let n = pairs.iter().filter(|p| p.kind == kind).count();
@@ -54,6 +55,7 @@ fn every_pair_is_its_kind_and_changes_meaning() {
 
 #[test]
 fn the_same_seed_gives_the_same_pairs() {
+    crate::with_wordnet();
     let a = generate(&SEEDS, &GENERATED_KINDS, 4, 7);
     let b = generate(&SEEDS, &GENERATED_KINDS, 4, 7);
     assert_eq!(a, b);
@@ -70,6 +72,7 @@ fn the_same_seed_gives_the_same_pairs() {
 
 #[test]
 fn specific_edits() {
+    crate::with_wordnet();
     let one = |s: &str, k: FailureKind| -> Vec<String> {
         generate(&[s], &[k], 1000, 1)
             .into_iter()
@@ -87,8 +90,6 @@ fn specific_edits() {
         one("a red cube on top of a blue sphere", FailureKind::Attribute)
             .contains(&"a blue cube on top of a red sphere".to_string())
     );
-    assert!(one("a girl is planting a tree", FailureKind::Tense)
-        .contains(&"a girl has planted a tree".to_string()));
     assert!(one("a man riding a horse", FailureKind::Subject)
         .contains(&"a woman riding a horse".to_string()));
     assert!(one("a dog on a bench", FailureKind::Quantifier)
@@ -102,10 +103,13 @@ fn specific_edits() {
 
 #[test]
 fn kinds_that_keep_meaning_are_not_generated() {
+    crate::with_wordnet();
     for k in [
         FailureKind::Synonym,
         FailureKind::Other,
         FailureKind::Identical,
+        // A change of tense shows no other picture.
+        FailureKind::Tense,
     ] {
         assert!(generate(&SEEDS, &[k], 5, 1).is_empty());
     }

@@ -19,6 +19,7 @@ fn copy_to_temp(tag: &str) -> PathBuf {
 
 #[test]
 fn embedded_lists_parse_and_match_the_data_directory() {
+    crate::with_wordnet();
     let embedded = Lexicon::embedded().expect("embedded lexicon");
     assert!(embedded.entry_count() > 1500, "{}", embedded.entry_count());
     let from_dir = Lexicon::from_dir(data_dir()).expect("data/lexicon loads");
@@ -27,6 +28,7 @@ fn embedded_lists_parse_and_match_the_data_directory() {
 
 #[test]
 fn an_edited_copy_changes_the_verdicts() {
+    crate::with_wordnet();
     let dir = copy_to_temp("edit");
     let (a, b) = ("a dog near a glorp", "a dog near a blarg");
     assert_eq!(
@@ -46,6 +48,7 @@ fn an_edited_copy_changes_the_verdicts() {
 
 #[test]
 fn errors_name_the_file_and_line() {
+    crate::with_wordnet();
     let dir = copy_to_temp("bad");
     std::fs::write(
         dir.join("spatial.txt"),

@@ -46,6 +46,7 @@ fn expected_kind(block: &str) -> Option<FailureKind> {
 /// The 100 distinct MultiMon pairs with their block label, in file order.
 fn multimon_pairs() -> Option<Vec<(String, String, String)>> {
     if !Path::new(CSV).exists() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "{CSV} is missing (CI=true needs ../shared)");
         println!("SKIP: {CSV} is absent");
         return None;
     }
@@ -85,69 +86,35 @@ fn multimon_pairs() -> Option<Vec<(String, String, String)>> {
     Some(pairs)
 }
 
+/// MultiMon's user study blocks, read with the precision-first judge: the blocks whose edit a
+/// picture shows (negation, presence, attribute, spatial, role swap) must come out as
+/// confident changes; the paraphrase controls must not; and tense, which no picture shows, is
+/// never reported as a change.
 #[test]
-fn agrees_with_multimon_on_at_least_80_of_100_pairs() {
+fn multimon_user_study_blocks() {
+    crate::with_wordnet();
     let Some(pairs) = multimon_pairs() else {
         return;
     };
     assert_eq!(pairs.len(), 100, "the TOP half holds 100 distinct pairs");
-    let mut confusion: BTreeMap<(FailureKind, FailureKind), usize> = BTreeMap::new();
-    let mut agree = 0;
-    let (mut judged_right, mut judged) = (0, 0);
+    let mut per_block: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for (a, b, block) in &pairs {
         let expected = expected_kind(block).unwrap_or_else(|| panic!("unmapped block {block}"));
         let v = failure_kind(a, b);
-        *confusion.entry((expected, v.kind)).or_default() += 1;
-        if v.kind == expected {
-            agree += 1;
-        } else {
-            println!("miss [{block}] {a:?} / {b:?}: {}", v.explanation);
-        }
-        // The structural judge: paraphrase controls keep meaning, the rest (homonyms aside,
-        // whose change a word diff cannot see) change it.
-        if expected != FailureKind::Other {
-            judged += 1;
-            if v.changes_meaning == (expected != FailureKind::Synonym) {
-                judged_right += 1;
-            } else {
-                println!(
-                    "judge [{block}] {a:?} / {b:?}: changes_meaning = {}",
-                    v.changes_meaning
-                );
-            }
-        }
+        let e = per_block.entry(expected.name()).or_default();
+        e.1 += 1;
+        e.0 += v.changes_meaning as usize;
+        println!("[{block}] {a:?} / {b:?}: {} {} ({})", v.judgement, v.kind, v.explanation);
     }
-    let predicted: Vec<FailureKind> = {
-        let mut p: Vec<FailureKind> = confusion.keys().map(|k| k.1).collect();
-        p.sort();
-        p.dedup();
-        p
-    };
-    let mut table = format!("{:<12}", "expected\\got");
-    for p in &predicted {
-        table.push_str(&format!("{:>11}", p.name()));
+    for (block, (changed, n)) in &per_block {
+        println!("{block:<12} reported as changes {changed}/{n}");
     }
-    let mut expected: Vec<FailureKind> = confusion.keys().map(|k| k.0).collect();
-    expected.dedup();
-    for e in &expected {
-        table.push_str(&format!("\n{:<12}", e.name()));
-        for p in &predicted {
-            table.push_str(&format!(
-                "{:>11}",
-                confusion.get(&(*e, *p)).copied().unwrap_or(0)
-            ));
-        }
-    }
-    println!("{table}");
-    println!("agreement: {agree}/100; changes_meaning right on {judged_right}/{judged}");
-    assert!(
-        agree >= 80,
-        "failure_kind agrees on {agree}/100 MultiMon pairs, want >= 80"
-    );
-    assert!(
-        judged_right * 10 >= judged * 9,
-        "changes_meaning right on {judged_right}/{judged}"
-    );
+    let visible = ["negation", "presence", "attribute", "spatial", "role_swap"];
+    let (hit, n) = visible.iter().filter_map(|b| per_block.get(b)).fold((0, 0), |(h, t), (c, n)| (h + c, t + n));
+    assert!(hit * 100 >= n * 85, "visible edits reported as changes on {hit}/{n}");
+    let (alarms, controls) = per_block["synonym"];
+    assert!(alarms * 10 <= controls * 2, "paraphrase controls reported as changes: {alarms}/{controls}");
+    assert_eq!(per_block["tense"].0, 0, "tense is not visible in a picture");
 }
 
 /// MultiMon's demo: 41 pairs GPT-4 generated for the failure mode "Negation". Not used for
@@ -155,6 +122,7 @@ fn agrees_with_multimon_on_at_least_80_of_100_pairs() {
 /// changes meaning.
 #[test]
 fn multimon_generated_negation_pairs() {
+    crate::with_wordnet();
     let path = "/work/shared/reference/multimon/derived_demo_generated_negation_pairs.tsv";
     if !Path::new(path).exists() {
         println!("SKIP: {path} is absent");
@@ -188,6 +156,7 @@ fn multimon_generated_negation_pairs() {
 /// paraphrases, as the captions describe the same images.
 #[test]
 fn multimon_scraped_pairs_spread() {
+    crate::with_wordnet();
     let path = "/work/shared/reference/multimon/derived_demo_scraped_pairs.tsv";
     if !Path::new(path).exists() {
         println!("SKIP: {path} is absent");
