@@ -49,10 +49,10 @@ pub fn failure_kind() -> &'static Documentation {
     static DOC: LazyLock<Documentation> = LazyLock::new(|| {
         Documentation::builder(
             SECTION,
-            "The offline structural judge: a word-level diff of two texts that names the kind of edit (negation, quantifier, spatial, role_swap, attribute, subject, action, tense, presence, object, synonym, other, identical), explains it with the differing words, and says whether it changes what a picture of the text would show. Lexicons live in data/lexicon. NULL when either text is NULL.",
+            "The offline structural judge, precision first: aligns two texts (moved phrases and voice tolerated), reads replaced and added words through WordNet and the lexicons of data/lexicon, and returns a struct: kind (negation, quantifier, spatial, role_swap, attribute, subject, action, presence, object, synonym, other, identical), changes_meaning (true only for a confident change), explanation (the evidence), words_a, words_b (the unaligned words) and verdict: changes_meaning, same, or uncertain when no rule vouches either way. NULL when either text is NULL.",
             "failure_kind(text_a, text_b)",
         )
-        .with_sql_example("SELECT failure_kind('a dog chasing a cat', 'a cat chasing a dog')['kind'] AS kind;")
+        .with_sql_example("SELECT failure_kind('a dog chasing a cat', 'a cat chasing a dog')['kind'] AS kind, failure_kind('a kid on a sofa', 'a child on a couch')['verdict'] AS verdict;")
         .with_argument("text_a", "String expression.")
         .with_argument("text_b", "String expression.")
         .build()
@@ -65,7 +65,7 @@ pub fn lookalike_pairs() -> &'static Documentation {
     static DOC: LazyLock<Documentation> = LazyLock::new(|| {
         Documentation::builder(
             SECTION,
-            "Erroneous-agreement search (MultiMon's scrape step): every unordered pair of distinct texts of the source whose target cosine is above the threshold, judged by the reference encoder (target − reference > gap) and by the structural judge (failure_kind). Output: id_a, text_a, id_b, text_b, target_sim, reference_sim, gap, kind, changes_meaning, flagged_by, ordered by target_sim descending then ids. Texts equal after normalising case, spacing and punctuation, repeats and excluded phrases are counted in a note, not returned. Options: threshold, quantile, gap, ceiling, exclude, mode (failures|candidates), judge (reference|structural|either), method (auto|exact|ivf|hnsw), probes and cells (IVF), k and quantization (HNSW), threads (1: reproducible HNSW), limit, id.",
+            "Erroneous-agreement search (MultiMon's scrape step): every unordered pair of distinct texts of the source whose target cosine is above the threshold, judged by the reference encoder (target − reference > gap) and by the structural judge (failure_kind). A pair the structural judge reads as the same picture is never a failure. Output: id_a, text_a, id_b, text_b, target_sim, reference_sim, gap, kind, changes_meaning, verdict, flagged_by, ordered by target_sim descending then ids. Texts equal after normalising case, spacing and punctuation, repeats and excluded phrases are counted in a note, not returned. Options: threshold, quantile, gap, ceiling, exclude, mode (failures|candidates), judge (either (default, as the audit)|reference|structural), method (auto|exact|ivf|hnsw), probes and cells (IVF), k and quantization (HNSW), threads (1: reproducible HNSW), limit, id.",
             "lookalike_pairs(source, text_column, target_model, reference_model [, 'key=value, …'])",
         )
         .with_sql_example("SELECT text_a, text_b, target_sim, kind FROM lookalike_pairs('data/captions.txt', 'text', 'minilm', 'mpnet', 'judge=either, limit=5');")

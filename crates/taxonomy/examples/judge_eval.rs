@@ -1,9 +1,11 @@
 //! Measures the structural judge on labelled dev sets (bench/judge/*.csv, see
 //! bench/judge/LABELLING.md): false alarms on paraphrases, detection per kind of change,
 //! precision of what it reports (95% Wilson intervals), the share it leaves uncertain, and
-//! the time per pair. `--show N` prints up to N pairs it gets wrong per file.
+//! the time per pair. `--show N` prints up to N pairs it gets wrong per file; `--write FILE`
+//! writes every verdict with its evidence.
 //!
-//!   cargo run --release -p lookalike-taxonomy --example judge_eval -- bench/judge/written.csv bench/judge/coco.csv
+//!   cargo run --release -p lookalike-taxonomy --example judge_eval -- \
+//!     --coco ../shared/reference/coco/captions_val2017.json bench/judge/written.csv bench/judge/coco.csv
 //!
 //! The same numbers for other judges come from `bench/judge/run.sh`, which reads verdicts
 //! written by `lookalike` (`--verdicts FILE.csv` with columns `id,judgement`).
@@ -41,6 +43,8 @@ fn rate(k: usize, n: usize) -> String {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let mut show = 0usize;
+    let mut write: Option<String> = None;
+    let mut captions: HashMap<String, String> = HashMap::new();
     let mut verdicts: Option<HashMap<String, Judgement>> = None;
     let mut judge_name = "structural".to_string();
     while let Some(i) = args.iter().position(|a| a.starts_with("--")) {
@@ -49,6 +53,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         args.remove(i);
         match flag.as_str() {
             "--show" => show = value.parse()?,
+            "--write" => write = Some(value),
+            "--coco" => {
+                // Dev sets of COCO pairs name captions by id; the captions stay in the COCO file.
+                let json: serde_json::Value = serde_json::from_reader(std::fs::File::open(&value)?)?;
+                for a in json["annotations"].as_array().ok_or("no annotations")? {
+                    captions.insert(a["id"].as_i64().unwrap_or(-1).to_string(), a["caption"].as_str().unwrap_or("").trim().to_string());
+                }
+            }
             "--verdicts" => {
                 let mut map = HashMap::new();
                 for rec in csv::Reader::from_path(&value)?.records() {
@@ -63,7 +75,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     if args.is_empty() {
-        return Err("usage: judge_eval [--show N] [--verdicts FILE] DEV.csv ...".into());
+        return Err("usage: judge_eval [--show N] [--write OUT.csv] [--verdicts FILE] DEV.csv ...".into());
     }
     match WordNet::installed() {
         Some(wn) => println!("judge: {judge_name}; WordNet from {}", wn.dir().display()),
@@ -74,7 +86,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for rec in csv::Reader::from_path(path)?.deserialize::<HashMap<String, String>>() {
             let r = rec?;
             let get = |k: &str| r.get(k).cloned().unwrap_or_default();
-            rows.push(Row { id: get("id"), a: get("text_a"), b: get("text_b"), label: get("label"), kind: get("kind") });
+            let text = |t: &str, id: &str| match r.get(t) {
+                Some(text) => Ok(text.clone()),
+                None => captions.get(&get(id)).cloned().ok_or(format!("{path}: no {t}, and caption {} is not in --coco", get(id))),
+            };
+            rows.push(Row { id: get("id"), a: text("text_a", "id_a")?, b: text("text_b", "id_b")?, label: get("label"), kind: get("kind") });
         }
         let started = Instant::now();
         let judged: Vec<(Judgement, String)> = rows
@@ -88,6 +104,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
             .collect();
         let per_pair = started.elapsed().as_secs_f64() / rows.len().max(1) as f64;
+        if let Some(out) = &write {
+            let mut w = csv::Writer::from_path(out)?;
+            w.write_record(["id", "judgement", "evidence", "text_a", "text_b", "label", "kind"])?;
+            for (r, v) in rows.iter().zip(&judged) {
+                w.write_record([r.id.as_str(), v.0.name(), v.1.as_str(), r.a.as_str(), r.b.as_str(), r.label.as_str(), r.kind.as_str()])?;
+            }
+        }
         let count = |label: &str, j: Option<Judgement>| rows.iter().zip(&judged).filter(|(r, v)| r.label == label && j.is_none_or(|j| v.0 == j)).count();
         let (same, change) = (count("same", None), count("change", None));
         println!("\n{path}: {} pairs ({} change, {} same, {} borderline)", rows.len(), change, same, count("borderline", None));

@@ -91,9 +91,13 @@ const ORDER: [FailureKind; 9] = [
     FailureKind::Presence,
 ];
 
-/// Left-over content words on both sides together past which a replacement of a noun or verb,
-/// or an added detail, is no longer read as one edit: the captions were written apart.
-const REWRITE_WORDS: usize = 6;
+/// Left-over content words on both sides together past which even a contrast of closed classes
+/// is not vouched for: the captions were written apart.
+const REWRITE_WORDS: usize = 4;
+
+/// Left-over content words past which a replaced noun or verb, or an added detail, is not
+/// vouched for.
+const WEAK_EDIT_WORDS: usize = 2;
 
 /// Content words per caption past which the judge does not align (alignment is quadratic,
 /// and a text this long is no caption).
@@ -125,11 +129,19 @@ pub(crate) fn read(lex: &Lexicon, wn: Option<&WordNet>, text_a: &str, text_b: &s
         side.iter().zip(map).filter(|(u, m)| m.is_none() && u.class != Class::Filler).map(|(u, _)| u.text.clone()).collect()
     };
     let (words_a, words_b) = (leftover(&al.a, &al.to_b), leftover(&al.b, &al.to_a));
-    let changed = |k: FailureKind| matches!(k, FailureKind::Object | FailureKind::Action | FailureKind::Presence);
-    if words_a.len() + words_b.len() > REWRITE_WORDS {
-        for f in findings.iter_mut().filter(|f| f.judgement == Judgement::ChangesMeaning && changed(f.kind)) {
+    // Captions written apart (two people describing one photo) differ in many small ways. A
+    // replaced noun or verb, or an added detail, is vouched for only as a clean edit: nothing
+    // else uncertain and at most WEAK_EDIT_WORDS words left over. Contrasts of closed classes
+    // (negation, numbers, colours, relations, people, roles) stand up to REWRITE_WORDS.
+    let weak = |k: FailureKind| matches!(k, FailureKind::Object | FailureKind::Action | FailureKind::Presence) ;
+    let leftover_words = words_a.len() + words_b.len();
+    let unsure = findings.iter().any(|f| f.judgement == Judgement::Uncertain);
+    for f in findings.iter_mut().filter(|f| f.judgement == Judgement::ChangesMeaning) {
+        let weak_edit = weak(f.kind) || f.evidence.starts_with("added");
+        let demote = if weak_edit { unsure || leftover_words > WEAK_EDIT_WORDS } else { leftover_words > REWRITE_WORDS };
+        if demote {
             f.judgement = Judgement::Uncertain;
-            f.evidence.push_str(" (in a rewritten caption)");
+            f.evidence.push_str(" (among other differences)");
         }
     }
     let pick = |j: Judgement| -> Vec<&Finding> { findings.iter().filter(|f| f.judgement == j).collect() };

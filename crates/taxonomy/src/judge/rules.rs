@@ -68,7 +68,8 @@ pub(crate) fn same_unit(x: &Unit, y: &Unit) -> bool {
     match (&x.class, &y.class) {
         (Class::Negation, Class::Negation) => true,
         (Class::Count(v), Class::Count(w)) => v == w && (v.is_some() || x.text == y.text),
-        (Class::Spatial(_), Class::Spatial(_)) | (Class::Colour, Class::Colour) => x.text == y.text,
+        (Class::Spatial(_), Class::Spatial(_)) => x.text.trim_end_matches('s') == y.text.trim_end_matches('s'),
+        (Class::Colour, Class::Colour) => x.text == y.text,
         (Class::Word, Class::Word) => {
             x.text == y.text
                 || x.nouns.iter().any(|n| y.nouns.contains(n))
@@ -271,11 +272,8 @@ fn verb_replaced(wn: Option<&WordNet>, x: &Unit, y: &Unit, synonyms: bool, pair:
     let (Some(a), Some(b)) = (x.verbs.first(), y.verbs.first()) else {
         return Finding::new(Uncertain, K::Action, format!("another verb: {pair}"));
     };
-    if wn.first_lexfile(a, Pos::Verb) != wn.first_lexfile(b, Pos::Verb) {
-        Finding::new(Change, K::Action, format!("another action: {pair}"))
-    } else {
-        Finding::new(Uncertain, K::Action, format!("a related action: {pair}"))
-    }
+    let kind = if wn.first_lexfile(a, Pos::Verb) == wn.first_lexfile(b, Pos::Verb) { "a related" } else { "another" };
+    Finding::new(Change, K::Action, format!("{kind} action: {pair}"))
 }
 
 /// A unit only one caption has (`side_a`: caption A).
@@ -285,6 +283,15 @@ fn added(wn: Option<&WordNet>, al: &Alignment, side_a: bool, i: usize) -> Option
     let (mine, other, to_other) = if side_a { (&al.a, &al.b, &al.to_b) } else { (&al.b, &al.a, &al.to_a) };
     let u = &mine[i];
     let what = if side_a { format!("'{}' only in the first caption", u.text) } else { format!("'{}' only in the second caption", u.text) };
+    // A relation or a verb that introduces an added thing ("next to a sailboat", "wearing
+    // headphones") is part of that addition: the noun is judged.
+    let introduces_added_noun = matches!(u.class, Class::Spatial(_)) || u.role == Role::Verb;
+    if introduces_added_noun {
+        let next = mine[i + 1..].iter().position(|n| n.class != Class::Filler).map(|k| i + 1 + k);
+        if next.is_some_and(|k| mine[k].role == Role::Noun && mine[k].class == Class::Word && to_other[k].is_none()) {
+            return None;
+        }
+    }
     Some(match (&u.class, u.role) {
         (Class::Negation, _) if u.has(Category::Presence) => Finding::new(Change, K::Presence, format!("presence: {what}")),
         (Class::Negation, _) => Finding::new(Change, K::Negation, format!("negation: {what}")),
@@ -300,8 +307,7 @@ fn added(wn: Option<&WordNet>, al: &Alignment, side_a: bool, i: usize) -> Option
         }
         (Class::Spatial(_), _) => Finding::new(Uncertain, K::Spatial, format!("relation: {what}")),
         (Class::Colour, _) => Finding::new(Change, K::Attribute, format!("added colour: {what}")),
-        _ if u.is_visible_attribute() => Finding::new(Change, K::Attribute, format!("added attribute: {what}")),
-        (_, Role::Adj) => {
+        _ if u.is_visible_attribute() || u.role == Role::Adj => {
             // "a large group of people": the adjective describes a quantity, not a thing.
             let next = mine[i + 1..].iter().find(|n| n.class != Class::Filler);
             if next.is_some_and(|n| matches!(n.class, Class::Count(_))) {

@@ -120,12 +120,21 @@ pub(crate) fn units(lex: &Lexicon, wn: Option<&WordNet>, text: &str) -> Vec<Unit
             _ if FILLER.contains(&w.as_str()) => filler(w, i),
             Some(t) => closed_unit(lex, std::slice::from_ref(w), t, i),
             None if tags[i].iter().any(|t| matches!(t.cat, Category::Article | Category::Function | Category::Tense)) => filler(w, i),
-            None => word(wn, w, tags[i].iter().filter(|t| t.start == i).copied().collect(), i),
+            None => {
+                let next_is_word = toks.get(i + 1).is_some_and(|n| !FILLER.contains(&n.as_str()) && !tags[i + 1].iter().any(|t| closed(t.cat) || matches!(t.cat, Category::Article | Category::Function)));
+                word(wn, w, tags[i].iter().filter(|t| t.start == i).copied().collect(), i, next_is_word)
+            }
         };
         out.push(unit);
         i += 1;
     }
     for k in 0..out.len() {
+        // A particle of a phrasal verb ("pulling up to", "looking out at") relates nothing.
+        let after_verb = k > 0 && out[k - 1].role == Role::Verb;
+        let then = toks.get(out[k].at + out[k].text.split(' ').count()).map(String::as_str);
+        if matches!(out[k].class, Class::Spatial(_)) && after_verb && matches!(then, Some("to" | "into" | "onto" | "at" | "with" | "of" | "on" | "in" | "from")) {
+            out[k].class = Class::Filler;
+        }
         let prev = k.checked_sub(1).map(|p| &out[p]);
         let next_tok = toks.get(out[k].at + 1).map(String::as_str);
         let next = out.get(k + 1);
@@ -176,7 +185,7 @@ fn number_value(lex: &Lexicon, text: &str, group: u32) -> Option<u32> {
     g.members.iter().find_map(|m| (m.len() == 1).then(|| m[0].parse::<u32>().ok()).flatten())
 }
 
-fn word(wn: Option<&WordNet>, w: &str, tags: Vec<Tag>, at: usize) -> Unit {
+fn word(wn: Option<&WordNet>, w: &str, tags: Vec<Tag>, at: usize, next_is_word: bool) -> Unit {
     let (mut nouns, mut verbs, mut adjs, mut advs) = (vec![], vec![], vec![], false);
     if let Some(wn) = wn {
         nouns = wn.lemmas(w, Pos::Noun);
@@ -191,6 +200,9 @@ fn word(wn: Option<&WordNet>, w: &str, tags: Vec<Tag>, at: usize) -> Unit {
     let role = if inflected && !attribute && !NOT_VERBS.contains(&w) {
         Role::Verb
     } else if !nouns.is_empty() && (adjs.is_empty() || person) {
+        Role::Noun
+    } else if !nouns.is_empty() && !attribute && !next_is_word {
+        // Both a noun and an adjective ("game", "metal"): an adjective only before a noun.
         Role::Noun
     } else if !adjs.is_empty() || attribute {
         Role::Adj
@@ -222,11 +234,13 @@ fn collocation(wn: &WordNet, toks: &[String], tags: &[Vec<Tag>]) -> Option<(usiz
             continue;
         }
         let head = &toks[len - 1];
-        let stem = toks[..len - 1].join("_");
         for lemma in std::iter::once(head.clone()).chain(wn.lemmas(head, Pos::Noun)) {
-            let joined = format!("{stem}_{lemma}");
-            if wn.has(&joined, Pos::Noun) {
-                return Some((len, joined));
+            // "hot dog" is listed as hot_dog, "surf board" as surfboard.
+            for sep in ["_", ""] {
+                let joined = format!("{}{sep}{lemma}", toks[..len - 1].join(sep));
+                if wn.has(&joined, Pos::Noun) {
+                    return Some((len, joined));
+                }
             }
         }
     }
