@@ -89,7 +89,16 @@ fn swapped_nouns(al: &Alignment) -> Option<Finding> {
         let between_a: Vec<&Unit> = al.a[x + 1..y].iter().collect();
         let between_b: Vec<&Unit> = al.b[by + 1..bx].iter().collect();
         // The words that relate the two nouns: verbs and relations, not their adjectives.
-        let relating = |v: &[&Unit]| -> Vec<Unit> { v.iter().filter(|u| u.class == Class::Word && u.role != Role::Adj || matches!(u.class, Class::Spatial(_) | Class::Negation)).map(|u| (*u).clone()).collect() };
+        // An adjective right before the second noun describes it ("a small child"); one before a
+        // preposition relates ("scared of").
+        let relating = |v: &[&Unit]| -> Vec<Unit> {
+            let last = v.iter().rposition(|u| u.class != Class::Filler);
+            v.iter()
+                .enumerate()
+                .filter(|(k, u)| (u.class == Class::Word && (u.role != Role::Adj || Some(*k) != last)) || matches!(u.class, Class::Spatial(_) | Class::Negation))
+                .map(|(_, u)| (*u).clone())
+                .collect()
+        };
         let (ra, rb) = (relating(&between_a), relating(&between_b));
         let same_words = !ra.is_empty() && ra.len() == rb.len() && ra.iter().zip(&rb).all(|(p, q)| super::rules::same_unit(p, q));
         let by_word = |v: &[&Unit]| v.iter().any(|u| u.text == "by");

@@ -152,6 +152,11 @@ pub(crate) fn units(lex: &Lexicon, wn: Option<&WordNet>, text: &str) -> Vec<Unit
         if out[k].role == Role::Noun && out[k].text.ends_with('s') && !out[k].verbs.is_empty() && subject && object && k > 0 {
             out[k].role = Role::Verb;
         }
+        // A passive participle: "the book was read by the student".
+        let be = out[k].at > 0 && matches!(toks[out[k].at - 1].as_str(), "is" | "are" | "was" | "were" | "been" | "being");
+        if out[k].role != Role::Verb && !out[k].verbs.is_empty() && be && next_tok == Some("by") {
+            out[k].role = Role::Verb;
+        }
     }
     out
 }
