@@ -76,7 +76,7 @@ fn reference_is_faithful_to_multimon_and_structural_judge_catches_what_it_misses
     assert!(out.contains("the cake was eaten by the child,the child was eaten by the cake,0.975,0.927,role_swap,structural"), "{out}");
     assert!(out.contains("a dog chasing a cat,a cat chasing a dog,0.977,0.96,role_swap,structural"), "{out}");
     assert!(!out.contains("a man with a hat"), "0.812 is below the 0.9 target threshold: {out}");
-    let failures = sql("SELECT count(*) AS n FROM lookalike_pairs('c', 'text', 'minilm', 'mpnet')", &["-t", &table], None);
+    let failures = sql("SELECT count(*) AS n FROM lookalike_pairs('c', 'text', 'minilm', 'mpnet', 'judge=reference')", &["-t", &table], None);
     assert_eq!(failures, "n\n0\n", "MultiMon's gap rule alone finds nothing here");
 }
 
@@ -136,7 +136,7 @@ fn bad_input_is_named() {
     assert!(err.contains("k=0 must be a positive whole number"), "{err}");
     let err = sql_error("SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm')", &t);
     assert!(err.contains("takes 4 or 5 arguments"), "{err}");
-    let err = sql_error("SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm', NULL)", &t);
+    let err = sql_error("SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm', NULL, 'judge=reference')", &t);
     assert!(err.contains("without a reference model, give judge=structural"), "{err}");
 }
 

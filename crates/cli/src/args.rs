@@ -164,6 +164,11 @@ pub struct AuditArgs {
     /// The reference judge flags a pair when target − reference similarity exceeds this.
     #[arg(long, default_value_t = 0.2)]
     pub gap: f32,
+    /// Who judges whether a candidate pair differs in meaning: `structural` (offline, WordNet
+    /// and rules) or `llm` (the endpoint reads every pair the structural judge does not call the
+    /// same, and confirms generated pairs).
+    #[arg(long, value_enum, default_value_t = JudgeChoice::Structural)]
+    pub judge: JudgeChoice,
     /// Generated pairs per category.
     #[arg(long, default_value_t = 20)]
     pub per_category: usize,
@@ -173,6 +178,15 @@ pub struct AuditArgs {
     /// The output directory.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+}
+
+/// The audit's meaning judge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum JudgeChoice {
+    /// Offline: alignment, WordNet and edit rules (`failure_kind`).
+    Structural,
+    /// The LLM endpoint (`llm_judge`), for the pairs the structural judge does not call the same.
+    Llm,
 }
 
 /// `lookalike scrape` flags.

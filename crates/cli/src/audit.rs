@@ -18,13 +18,15 @@ use indicatif::{ProgressBar, ProgressStyle};
 use lookalike_report::{Audit, Candidate, CategoryRow, TargetReport};
 use lookalike_sql::Lookalike;
 
-use crate::args::AuditArgs;
+use crate::args::{AuditArgs, JudgeChoice};
 use crate::vars::{substitute, Vars};
 
 /// The scripts, as shipped; a `sql/` directory beside the working directory (or `--sql`)
 /// overrides them, so edits to the repository's scripts take effect.
-const SCRIPTS: [(&str, &str); 7] = [
+const SCRIPTS: [(&str, &str); 9] = [
     ("scrape.sql", include_str!("../../../sql/scrape.sql")),
+    ("judge_llm.sql", include_str!("../../../sql/judge_llm.sql")),
+    ("verify_llm.sql", include_str!("../../../sql/verify_llm.sql")),
     ("steer.sql", include_str!("../../../sql/steer.sql")),
     ("categorize.sql", include_str!("../../../sql/categorize.sql")),
     ("categorize_offline.sql", include_str!("../../../sql/categorize_offline.sql")),
@@ -50,6 +52,10 @@ pub async fn run(session: &Lookalike, args: &AuditArgs, llm: Option<String>) -> 
     if args.steer.is_some() && offline {
         bail!("--steer asks the LLM whether each pair is relevant to the domain; give an endpoint (--llm URL --llm-model NAME) or drop --steer");
     }
+    let llm_judge = args.judge == JudgeChoice::Llm;
+    if llm_judge && offline {
+        bail!("--judge llm asks the LLM whether each pair differs in meaning; give an endpoint (--llm URL --llm-model NAME) or use --judge structural");
+    }
     lookalike_sql::register_file(session.ctx(), "corpus", &args.corpus).await.with_context(|| format!("reading the corpus {}", args.corpus.display()))?;
     // One partition: sums and averages then add up in one order, so reruns match to the bit.
     session.ctx().sql("SET datafusion.execution.target_partitions = 1").await?.collect().await?;
@@ -63,6 +69,9 @@ pub async fn run(session: &Lookalike, args: &AuditArgs, llm: Option<String>) -> 
     vars.insert("per_category".into(), args.per_category.to_string());
     vars.insert("domain".into(), args.steer.clone().unwrap_or_default().replace('\'', "''"));
     let mut stages = vec!["scrape.sql"];
+    if llm_judge {
+        stages.push("judge_llm.sql");
+    }
     if args.steer.is_some() {
         stages.push("steer.sql");
     }
@@ -70,7 +79,7 @@ pub async fn run(session: &Lookalike, args: &AuditArgs, llm: Option<String>) -> 
         true => ["categorize_offline.sql", "generate_offline.sql"],
         false => ["categorize.sql", "generate.sql"],
     });
-    stages.push("verify.sql");
+    stages.push(if llm_judge { "verify_llm.sql" } else { "verify.sql" });
 
     let mut outputs: Vec<Vec<RecordBatch>> = vec![Vec::new(); OUTPUTS.len()];
     let mut reports = Vec::new();

@@ -1,7 +1,8 @@
 //! The LLM steps of lookalike, after MultiMon (Tong, Jones, Steinhardt, NeurIPS 2023): given
 //! pairs of texts an encoder wrongly finds alike, [`LlmClient::categorize`] names the
 //! systematic failures behind them, [`LlmClient::generate`] writes new pairs for a failure,
-//! [`LlmClient::relevant`] filters pairs for a domain, and [`LlmClient::summarize`] sums up a
+//! [`LlmClient::relevant`] filters pairs for a domain, [`LlmClient::judge`] says whether one
+//! picture fits both captions of a pair, and [`LlmClient::summarize`] sums up a
 //! group of texts.
 //!
 //! - [`LlmConfig`] says which OpenAI-compatible endpoint and model to use (explicit values,
@@ -40,5 +41,6 @@ pub use category::Category;
 pub use client::{Answer, ChatMessage, ClientStats, LlmClient, Role};
 pub use config::{LlmConfig, LlmConfigBuilder, LlmSettings};
 pub use error::{LlmError, Result};
-pub use parse::{parse_categories, parse_categories_json, parse_pairs, parse_yes_no};
+pub use parse::{parse_categories, parse_categories_json, parse_judgements, parse_pairs, parse_yes_no, PairVerdict};
+pub use tasks::JUDGE_BATCH;
 pub use secret::Secret;

@@ -130,6 +130,7 @@ fn main() {
                 model: "empty model".into(),
                 candidates: vec![],
                 categories: vec![],
+                uncertain: 0,
             },
         ],
     };

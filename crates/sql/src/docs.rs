@@ -163,6 +163,22 @@ pub fn llm_generate() -> &'static Documentation {
     &DOC
 }
 
+/// `llm_judge`'s record.
+pub fn llm_judge() -> &'static Documentation {
+    static DOC: LazyLock<Documentation> = LazyLock::new(|| {
+        Documentation::builder(
+            SECTION,
+            "The LLM judge: asks the configured LLM whether one picture could fit both captions (16 pairs a request, every answer cached). Returns changes_meaning, same or uncertain, as failure_kind's verdict; uncertain also when the answer has no readable line for the pair; NULL when an argument is NULL. The audit uses it with --judge llm.",
+            "llm_judge(text_a, text_b)",
+        )
+        .with_sql_example("SELECT text_a, text_b FROM candidates WHERE llm_judge(text_a, text_b) = 'changes_meaning';")
+        .with_argument("text_a", "String expression.")
+        .with_argument("text_b", "String expression.")
+        .build()
+    });
+    &DOC
+}
+
 /// Every function's name and record, sorted by name.
 pub fn all() -> Vec<(&'static str, &'static Documentation)> {
     vec![
@@ -171,6 +187,7 @@ pub fn all() -> Vec<(&'static str, &'static Documentation)> {
         ("failure_kind", failure_kind()),
         ("llm_categorize", llm_categorize()),
         ("llm_generate", llm_generate()),
+        ("llm_judge", llm_judge()),
         ("llm_relevant", llm_relevant()),
         ("llm_summarize", llm_summarize()),
         ("lookalike_pairs", lookalike_pairs()),

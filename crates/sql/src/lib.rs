@@ -78,6 +78,7 @@ impl Lookalike {
         let service = Arc::new(llm::LlmService::new(llm_session, notes.clone()));
         ctx.register_udaf(AggregateUDF::from(llm::LlmSummarizeFunc::new(service.clone())));
         ctx.register_udf(ScalarUDF::from(llm::LlmRelevantFunc::new(service.clone())));
+        ctx.register_udf(ScalarUDF::from(llm::LlmJudgeFunc::new(service.clone())));
         ctx.register_udtf("llm_categorize", Arc::new(llm::LlmCategorizeFunc::new(service.clone())));
         ctx.register_udtf("llm_generate", Arc::new(llm::LlmGenerateFunc::new(service.clone())));
         Lookalike { ctx, registry, notes, llm: service }

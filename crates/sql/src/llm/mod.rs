@@ -1,4 +1,4 @@
-//! The LLM functions: `llm_summarize` (aggregate), `llm_relevant` (scalar), `llm_categorize`
+//! The LLM functions: `llm_summarize` (aggregate), `llm_relevant` and `llm_judge` (scalar), `llm_categorize`
 //! and `llm_generate` (table functions), all through one [`LlmService`].
 //!
 //! DataFusion calls scalar and aggregate functions synchronously, while the client is async.
@@ -8,6 +8,7 @@
 
 mod categorize;
 mod generate;
+mod judge;
 mod relevant;
 mod summarize;
 
@@ -21,6 +22,7 @@ use lookalike_llm::{ClientStats, LlmClient, LlmConfig, LlmError};
 
 pub use categorize::{categories_schema, LlmCategorizeFunc};
 pub use generate::{generated_batch, generated_schema, LlmGenerateFunc};
+pub use judge::LlmJudgeFunc;
 pub use relevant::LlmRelevantFunc;
 pub use summarize::LlmSummarizeFunc;
 

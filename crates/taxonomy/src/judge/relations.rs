@@ -31,6 +31,12 @@ fn prev_noun(side: &[Unit], i: usize) -> Option<usize> {
     (0..i).rev().find(|&k| is_noun(&side[k]))
 }
 
+/// Whether the noun at `i` is a verb's object. A relation after it may then describe the verb's
+/// doer instead: "riding a wave on a surfboard" / "riding a surfboard on a wave" draw one picture.
+fn after_verb(side: &[Unit], i: usize) -> bool {
+    side[..i].iter().rev().find(|u| u.class != Class::Filler).is_some_and(|u| u.role == Role::Verb)
+}
+
 /// Findings about relations among units both captions have.
 pub(crate) fn moved(al: &Alignment) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -60,7 +66,7 @@ pub(crate) fn moved(al: &Alignment) -> Vec<Finding> {
             let (la, ra) = (prev_noun(&al.a, i), next_noun(&al.a, i));
             let (lb, rb) = (prev_noun(&al.b, j), next_noun(&al.b, j));
             if let (Some(la), Some(ra), Some(lb), Some(rb)) = (la, ra, lb, rb) {
-                if map(Some(la)) == Some(rb) && map(Some(ra)) == Some(lb) && la != ra {
+                if map(Some(la)) == Some(rb) && map(Some(ra)) == Some(lb) && la != ra && !after_verb(&al.a, la) {
                     out.push(Finding::new(
                         Judgement::ChangesMeaning,
                         FailureKind::RoleSwap,
@@ -103,6 +109,10 @@ fn swapped_nouns(al: &Alignment) -> Option<Finding> {
         let same_words = !ra.is_empty() && ra.len() == rb.len() && ra.iter().zip(&rb).all(|(p, q)| super::rules::same_unit(p, q));
         let by_word = |v: &[&Unit]| v.iter().any(|u| u.text == "by");
         let symmetric = ra.iter().any(|u| SYMMETRIC.contains(&u.text.as_str())) || between_a.iter().any(|u| u.text == "and" || u.text == "or");
+        let only_relation = ra.iter().all(|u| matches!(u.class, Class::Spatial(_)));
+        if only_relation && after_verb(&al.a, x) {
+            continue;
+        }
         let text = |v: &[Unit]| v.iter().map(|u| u.text.as_str()).collect::<Vec<_>>().join(" ");
         let (ca, cb) = (text(&ra), text(&rb));
         if same_words && by_word(&between_a) == by_word(&between_b) && !symmetric {

@@ -30,7 +30,7 @@ const RELATIONS: &[(&str, &[&str])] = &[
 
 /// Families close enough that a caption writer uses either for one picture ("in the street" /
 /// "on the street", "a lamp over the table" / "on the table"): an exchange is not vouched for.
-const OVERLAPPING: &[(&str, &str)] = &[("on", "in"), ("above", "on"), ("near", "in")];
+const OVERLAPPING: &[(&str, &str)] = &[("on", "in"), ("above", "on"), ("near", "in"), ("under", "in")];
 
 fn family(relation: &str) -> Option<&'static str> {
     RELATIONS.iter().find(|(_, l)| l.contains(&relation)).map(|(f, _)| *f)
@@ -56,13 +56,6 @@ fn person(u: &Unit) -> Option<(char, char)> {
     keys.iter().find_map(|k| PERSONS.iter().find(|(w, _, _)| w == k).map(|&(_, g, a)| (g, a)))
 }
 
-/// Adjectives that praise rather than describe: added, they change no picture for sure.
-const EVALUATIVE: &[&str] = &[
-    "nice", "good", "great", "beautiful", "lovely", "pretty", "cute", "delicious", "tasty", "fine", "cool", "interesting", "various", "different",
-    "same", "certain", "other", "several", "many", "few", "own", "favorite", "favourite", "perfect", "amazing", "awesome", "fun", "funny", "neat",
-    "adorable", "gorgeous", "wonderful", "fancy", "typical", "busy", "such", "main", "whole", "single", "only",
-];
-
 /// Whether two units say the same thing as written (or in another form of the same word).
 pub(crate) fn same_unit(x: &Unit, y: &Unit) -> bool {
     match (&x.class, &y.class) {
@@ -71,8 +64,12 @@ pub(crate) fn same_unit(x: &Unit, y: &Unit) -> bool {
         (Class::Spatial(_), Class::Spatial(_)) => x.text.trim_end_matches('s') == y.text.trim_end_matches('s'),
         (Class::Colour, Class::Colour) => x.text == y.text,
         (Class::Word, Class::Word) => {
+            // A compound and its head ("tennis racquet" / "racquet") name one thing.
+            let head = |n: &String| n.rsplit('_').next().map(str::to_string);
+            let heads = |u: &Unit| u.nouns.iter().filter_map(head).collect::<Vec<_>>();
             x.text == y.text
                 || x.nouns.iter().any(|n| y.nouns.contains(n))
+                || (x.role == Role::Noun && y.role == Role::Noun && heads(x).iter().any(|h| heads(y).contains(h)))
                 || x.verbs.iter().any(|v| y.verbs.contains(v))
                 || x.adjs.iter().any(|v| y.adjs.contains(v))
         }
@@ -138,8 +135,8 @@ pub(crate) fn edits(lex: &Lexicon, wn: Option<&WordNet>, al: &mut Alignment) -> 
     }
     let mut single_b: Vec<usize> = open_b.iter().copied().filter(|&j| !paired_b[j]).collect();
     // A moved phrase that changed ("to the left of the door" / "to the right of the door, ..."):
-    // the one relation, number or colour left on each side are a replacement.
-    for s in [Slot::Spatial, Slot::Count, Slot::Colour, Slot::Adj] {
+    // the one relation, number, colour, adjective or noun left on each side are a replacement.
+    for s in [Slot::Spatial, Slot::Count, Slot::Colour, Slot::Adj, Slot::Noun] {
         let (xs, ys): (Vec<usize>, Vec<usize>) = (
             single_a.iter().copied().filter(|&i| slot(&al.a[i]) == s).collect(),
             single_b.iter().copied().filter(|&j| slot(&al.b[j]) == s).collect(),
@@ -272,8 +269,13 @@ fn verb_replaced(wn: Option<&WordNet>, x: &Unit, y: &Unit, synonyms: bool, pair:
     let (Some(a), Some(b)) = (x.verbs.first(), y.verbs.first()) else {
         return Finding::new(Uncertain, K::Action, format!("another verb: {pair}"));
     };
-    let kind = if wn.first_lexfile(a, Pos::Verb) == wn.first_lexfile(b, Pos::Verb) { "a related" } else { "another" };
-    Finding::new(Change, K::Action, format!("{kind} action: {pair}"))
+    // Verbs of one lexicographer file ("riding" / "surfing", "holding" / "carrying") often
+    // describe one picture; only actions of different kinds are vouched for.
+    if wn.first_lexfile(a, Pos::Verb) == wn.first_lexfile(b, Pos::Verb) {
+        Finding::new(Uncertain, K::Action, format!("a related action: {pair}"))
+    } else {
+        Finding::new(Change, K::Action, format!("another action: {pair}"))
+    }
 }
 
 /// A unit only one caption has (`side_a`: caption A).
@@ -312,10 +314,11 @@ fn added(wn: Option<&WordNet>, al: &Alignment, side_a: bool, i: usize) -> Option
             let next = mine[i + 1..].iter().find(|n| n.class != Class::Filler);
             if next.is_some_and(|n| matches!(n.class, Class::Count(_))) {
                 Finding::new(Same, K::Synonym, format!("describes a quantity: {what}"))
-            } else if EVALUATIVE.contains(&u.text.as_str()) {
-                Finding::new(Uncertain, K::Attribute, format!("added judgement: {what}"))
-            } else {
+            } else if u.is_visible_attribute() {
                 Finding::new(Change, K::Attribute, format!("added attribute: {what}"))
+            } else {
+                // "grassy field", "sandy beach", "open field": often what the noun implies.
+                Finding::new(Uncertain, K::Attribute, format!("added description: {what}"))
             }
         }
         (_, Role::Adv) => Finding::new(Same, K::Synonym, format!("adverb: {what}")),

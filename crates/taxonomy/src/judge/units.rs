@@ -132,7 +132,10 @@ pub(crate) fn units(lex: &Lexicon, wn: Option<&WordNet>, text: &str) -> Vec<Unit
         // A particle of a phrasal verb ("pulling up to", "looking out at") relates nothing.
         let after_verb = k > 0 && out[k - 1].role == Role::Verb;
         let then = toks.get(out[k].at + out[k].text.split(' ').count()).map(String::as_str);
-        if matches!(out[k].class, Class::Spatial(_)) && after_verb && matches!(then, Some("to" | "into" | "onto" | "at" | "with" | "of" | "on" | "in" | "from")) {
+        // "up" and "down" after a verb are a path ("travels down the road"), and after "close" a
+        // framing ("a close up of").
+        let path = matches!(out[k].text.as_str(), "up" | "down") && (after_verb || (k > 0 && out[k - 1].text == "close"));
+        if matches!(out[k].class, Class::Spatial(_)) && (path || after_verb && matches!(then, Some("to" | "into" | "onto" | "at" | "with" | "of" | "on" | "in" | "from"))) {
             out[k].class = Class::Filler;
         }
         let prev = k.checked_sub(1).map(|p| &out[p]);
@@ -150,6 +153,11 @@ pub(crate) fn units(lex: &Lexicon, wn: Option<&WordNet>, text: &str) -> Vec<Unit
         let subject = out[..k].iter().rev().find(|u| u.class != Class::Filler).is_some_and(|u| u.role == Role::Noun && u.class == Class::Word && !u.plural);
         let object = matches!(next_tok, Some("a" | "an" | "the" | "his" | "her" | "their" | "its" | "some" | "two" | "three")) || next.is_some_and(|n| matches!(n.class, Class::Spatial(_)));
         if out[k].role == Role::Noun && out[k].text.ends_with('s') && !out[k].verbs.is_empty() && subject && object && k > 0 {
+            out[k].role = Role::Verb;
+        }
+        // A base form right after a plural subject: "zebras stand together", "people fly kites".
+        let plural_subject = k > 0 && out[k - 1].role == Role::Noun && out[k - 1].class == Class::Word && out[k - 1].plural;
+        if out[k].role == Role::Noun && plural_subject && out[k].verbs.iter().any(|v| v == &out[k].text) && !out[k].text.ends_with('s') {
             out[k].role = Role::Verb;
         }
         // A passive participle: "the book was read by the student".
