@@ -60,6 +60,20 @@ fn offline_audit_of_two_targets_writes_tables_and_a_report() {
     let sims = pairs.column_by_name("target_sim").unwrap().as_primitive::<Float32Type>();
     assert!(sims.iter().all(|s| s.unwrap() > 0.9));
     assert!(strings(&pairs, "flagged_by").iter().all(|f| ["reference", "structural", "both"].contains(&f.as_str())));
+    // The judge's three answers: a structural flag is a confident change, a reference flag never
+    // overrides a confident "same", and uncertain pairs are kept apart, never failures.
+    for (f, v) in strings(&pairs, "flagged_by").iter().zip(strings(&pairs, "verdict")) {
+        assert!(v != "same", "a failure the structural judge reads as the same picture");
+        if f == "structural" || f == "both" {
+            assert_eq!(v, "changes_meaning");
+        }
+    }
+    assert!(strings(&candidates, "verdict").iter().all(|v| ["changes_meaning", "same", "uncertain"].contains(&v.as_str())));
+    let uncertain = read(&out.join("uncertain.parquet"));
+    assert!(uncertain.num_rows() > 0, "600 captions leave some pairs uncertain");
+    assert!(strings(&uncertain, "verdict").iter().all(|v| v == "uncertain"));
+    assert!(strings(&uncertain, "flagged_by").iter().all(|f| f == "NULL"));
+    assert!(stdout.contains("uncertain (kept apart)"), "{stdout}");
     let targets = strings(&pairs, "target");
     assert!(targets.contains(&"minilm".to_string()) && targets.contains(&"mpnet".to_string()));
     // mpnet judged by itself has no gap: only the structural judge can flag its pairs.
@@ -81,14 +95,15 @@ fn offline_audit_of_two_targets_writes_tables_and_a_report() {
     let verification = read(&out.join("verification.parquet"));
     assert!(generated.num_rows() > 0, "offline generation made pairs");
     let g_sims = generated.column_by_name("target_sim").unwrap().as_primitive::<Float32Type>();
-    let (g_target, g_category) = (strings(&generated, "target"), strings(&generated, "category"));
+    let (g_target, g_category, g_verdict) = (strings(&generated, "target"), strings(&generated, "category"), strings(&generated, "verdict"));
     let rates = verification.column_by_name("success_rate").unwrap().as_primitive::<Float64Type>();
     for (i, (t, c)) in strings(&verification, "target").iter().zip(strings(&verification, "category")).enumerate() {
-        let rows: Vec<f32> = (0..generated.num_rows()).filter(|&j| &g_target[j] == t && g_category[j] == c).map(|j| g_sims.value(j)).collect();
+        // A generated pair reproduces when the target agrees and the judge confirms the change.
+        let rows: Vec<(f32, &str)> = (0..generated.num_rows()).filter(|&j| &g_target[j] == t && g_category[j] == c).map(|j| (g_sims.value(j), g_verdict[j].as_str())).collect();
         if rows.is_empty() {
             assert!(rates.is_null(i), "{t}/{c}: no pairs, no rate");
         } else {
-            let expected = rows.iter().filter(|s| **s > 0.9).count() as f64 / rows.len() as f64;
+            let expected = rows.iter().filter(|(s, v)| *s > 0.9 && *v == "changes_meaning").count() as f64 / rows.len() as f64;
             assert!((rates.value(i) - expected).abs() < 1e-12, "{t}/{c}: {} vs {expected}", rates.value(i));
         }
     }
@@ -247,4 +262,56 @@ fn audit_with_an_llm_runs_the_llm_scripts_and_steers() {
     assert!(verification.column_by_name("success_rate").unwrap().is_null(1), "no rate without pairs");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("mock-1") && html.contains("pets"), "the report names the LLM and the domain");
+}
+
+#[test]
+fn audit_with_the_llm_judge() {
+    if !has_model("minilm") || !has_model("mpnet") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(dir.path(), 300);
+    let out = dir.path().join("out");
+    let cache = dir.path().join("cache");
+    // A cache of its own: the LLM's answers must start empty (300 captions embed in seconds).
+    std::fs::create_dir_all(&cache).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(crate::mock::MockServer::start(crate::canned::clean));
+    let url = server.base_url.clone();
+    let args = ["--corpus", corpus.to_str().unwrap(), "--target", "minilm", "--judge", "llm", "--llm", &url, "--llm-model", "mock-1", "--out", out.to_str().unwrap()];
+    let run = audit(&args, &cache);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let asked = server.requests();
+    assert!(asked > 0, "the judge asked the LLM");
+    // The scripted judge calls a pair the same only when both have the same words, so every
+    // candidate it read is a failure flagged by 'llm', and candidates the structural judge
+    // calls the same were never asked about (they keep 'same').
+    let candidates = read(&out.join("candidates.parquet"));
+    let pairs = read(&out.join("pairs.parquet"));
+    assert!(pairs.num_rows() > 0);
+    assert!(strings(&pairs, "flagged_by").iter().all(|f| f == "llm"));
+    assert!(strings(&pairs, "verdict").iter().all(|v| v == "changes_meaning"));
+    let verdicts = strings(&candidates, "verdict");
+    assert_eq!(verdicts.iter().filter(|v| *v == "changes_meaning").count(), pairs.num_rows());
+    assert!(verdicts.iter().all(|v| v == "changes_meaning" || v == "same"), "{verdicts:?}");
+    // Generated pairs are confirmed by the LLM judge too.
+    let generated = read(&out.join("generated.parquet"));
+    assert!(strings(&generated, "verdict").iter().all(|v| ["changes_meaning", "same", "uncertain"].contains(&v.as_str())));
+
+    // Rerun with the server gone: every answer comes from the cache, outputs identical.
+    runtime.block_on(server.stop());
+    let again = dir.path().join("again");
+    let mut args2 = args.to_vec();
+    let last = args2.len() - 1;
+    args2[last] = again.to_str().unwrap();
+    let rerun = audit(&args2, &cache);
+    assert!(rerun.status.success(), "{}", String::from_utf8_lossy(&rerun.stderr));
+    for f in ["candidates", "pairs", "uncertain", "generated", "verification"] {
+        let (x, y) = (std::fs::read(out.join(format!("{f}.parquet"))).unwrap(), std::fs::read(again.join(format!("{f}.parquet"))).unwrap());
+        assert!(x == y, "{f}.parquet differs after a cached rerun");
+    }
+
+    let offline = audit(&["--corpus", corpus.to_str().unwrap(), "--target", "minilm", "--judge", "llm", "--offline", "--out", out.to_str().unwrap()], &cache);
+    let err = String::from_utf8_lossy(&offline.stderr).to_string();
+    assert!(!offline.status.success() && err.contains("--judge llm asks the LLM"), "{err}");
 }

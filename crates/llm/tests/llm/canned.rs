@@ -79,6 +79,9 @@ fn answer(req: &Request, messy: bool) -> String {
             (false, true) => "Answer: no, these are not about pets.".into(),
         };
     }
+    if last.starts_with("You compare image captions") {
+        return judgements(last, messy);
+    }
     if last.contains("texts from one group") {
         return "They all describe people riding horses.".into();
     }
@@ -249,5 +252,36 @@ fn generation(prompt: &str, messy: bool) -> String {
         out.push('\n');
     }
     out.push_str("```\nI hope these help you find failures!");
+    out
+}
+
+/// The judge's scripted answer: "same" when the two captions have the same words (articles
+/// aside), "unsure" when either says "maybe", else "different".
+fn judgements(prompt: &str, messy: bool) -> String {
+    let words = |t: &str| {
+        let mut w: Vec<String> = t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty() && !matches!(*w, "a" | "an" | "the")).map(str::to_lowercase).collect();
+        w.sort();
+        w
+    };
+    let mut out = String::new();
+    if messy {
+        out.push_str("Sure! Here are my verdicts:\n\n");
+    }
+    for line in prompt.lines() {
+        let Some((number, rest)) = line.split_once(". A: ") else { continue };
+        let Some((a, b)) = rest.split_once(" | B: ") else { continue };
+        let verdict = if a.contains("maybe") || b.contains("maybe") {
+            "unsure"
+        } else if words(a) == words(b) {
+            "same"
+        } else {
+            "different"
+        };
+        if messy {
+            out.push_str(&format!("**{number}.** {} (my reading)\n", verdict.to_uppercase()));
+        } else {
+            out.push_str(&format!("{number}: {verdict}\n"));
+        }
+    }
     out
 }

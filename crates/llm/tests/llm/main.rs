@@ -8,6 +8,7 @@ mod canned;
 mod demo;
 mod errors;
 mod fuzz;
+mod judge;
 mod mock;
 mod pipeline;
 
