@@ -4,7 +4,9 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::attested::Attested;
 use crate::edits::edits;
+use crate::judge::wordnet::{lexfile, Pos, WordNet};
 use crate::kind::FailureKind;
 use crate::lexicon::Lexicon;
 use crate::sentence::Sentence;
@@ -66,6 +68,8 @@ impl Lexicon {
     ) -> Vec<GeneratedPair> {
         let mut out = Vec::new();
         let mut seen: HashSet<(Vec<String>, Vec<String>)> = HashSet::new();
+        let attested = Attested::of(sentences);
+        let wordnet = WordNet::installed();
         let mut done_kinds = HashSet::new();
         for &kind in kinds {
             if !done_kinds.insert(kind) || !GENERATED_KINDS.contains(&kind) || per_kind == 0 {
@@ -95,9 +99,15 @@ impl Lexicon {
                     words: w,
                 };
                 let mut cands = edits(self, &s, kind);
+                if let (FailureKind::Object, Some(wn)) = (kind, wordnet) {
+                    // Nouns the corpus itself writes in this place.
+                    for i in 0..s.words.len() {
+                        cands.extend(attested.substitutes(wn, &s, i, 8).into_iter().map(|sp| s.apply(vec![sp])));
+                    }
+                }
                 rng.shuffle(&mut cands);
                 while let Some(c) = cands.pop() {
-                    if self.accept(kind, text, &c, &mut seen) {
+                    if self.accept(kind, text, &c, &attested, &mut seen) {
                         out.push(GeneratedPair {
                             kind,
                             text_a: text.to_string(),
@@ -117,7 +127,7 @@ impl Lexicon {
                     }
                     let raw = sentences[*i].as_ref();
                     while let Some(c) = cands.pop() {
-                        if self.accept(kind, raw.trim(), &c, &mut seen) {
+                        if self.accept(kind, raw.trim(), &c, &attested, &mut seen) {
                             let text_a = raw.trim().to_string();
                             out.push(GeneratedPair {
                                 kind,
@@ -140,10 +150,42 @@ impl Lexicon {
         kind: FailureKind,
         a: &str,
         b: &str,
+        attested: &Attested,
         seen: &mut HashSet<(Vec<String>, Vec<String>)>,
     ) -> bool {
         let (wa, wb) = (words(a), words(b));
         if wa == wb {
+            return false;
+        }
+        // A swap is new by nature ("a cat chasing a dog", "a blue cube on a red sphere") and
+        // needs no witness, but swapped nouns must be things of one kind, or both alive
+        // ("a young surfboard carrying a woman" is no caption).
+        let (mut sa, mut sb) = (wa.clone(), wb.clone());
+        sa.sort();
+        sb.sort();
+        // A person's gender or age exchanged along a lexicon line ("man" / "woman") keeps the
+        // sentence as natural as it was.
+        let natural = if kind == FailureKind::Subject {
+            true
+        } else if sa == sb {
+            let changed: Vec<&String> = wa.iter().zip(&wb).filter(|(x, y)| x != y).map(|(x, _)| x).collect();
+            kind != FailureKind::RoleSwap
+                || WordNet::installed().is_some_and(|wn| {
+                    let file = |w: &String| wn.lemmas(w, Pos::Noun).first().and_then(|n| wn.lexfiles(n, Pos::Noun, 1).first().copied());
+                    let alive = |f: Option<u8>| matches!(f, Some(lexfile::PERSON | lexfile::ANIMAL));
+                    let (x, y) = (file(changed[0]), file(changed[changed.len() - 1]));
+                    x.is_some() && (x == y || alive(x) && alive(y))
+                })
+        } else {
+            attested.natural(self, a, b)
+        };
+        if !natural {
+            return false;
+        }
+        // "in", "on", "at", "with" carry too many senses to flip into a natural opposite ("a man
+        // in a sweater" is no place to be "out of").
+        let removed: Vec<&String> = wa.iter().filter(|w| !wb.contains(w)).collect();
+        if kind == FailureKind::Spatial && matches!(removed.as_slice(), [w] if matches!(w.as_str(), "in" | "on" | "at" | "with" | "by" | "into" | "onto" | "of")) {
             return false;
         }
         let key = if wa <= wb { (wa, wb) } else { (wb, wa) };

@@ -30,6 +30,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod attested;
 mod classify;
 mod edits;
 mod error;

@@ -114,6 +114,12 @@ pub(crate) struct Alignment {
     pub(crate) anchors: Vec<(usize, usize)>,
 }
 
+/// Whether a WordNet lexicographer file holds things a picture shows (animals, artifacts,
+/// food, plants, people, body parts, substances).
+pub(crate) fn is_concrete(lexfile: u8) -> bool {
+    rules::CONCRETE.contains(&lexfile)
+}
+
 /// Judges whether `text_a` and `text_b` mean different things, with `wn` when installed.
 pub(crate) fn read(lex: &Lexicon, wn: Option<&WordNet>, text_a: &str, text_b: &str) -> Reading {
     let (ua, ub) = (units(lex, wn, text_a), units(lex, wn, text_b));

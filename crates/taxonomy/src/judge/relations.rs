@@ -44,7 +44,9 @@ pub(crate) fn moved(al: &Alignment) -> Vec<Finding> {
     for (i, u) in al.a.iter().enumerate() {
         let Some(j) = al.to_b[i] else { continue };
         let v = &al.b[j];
-        let attribute = matches!(u.class, Class::Colour | Class::Count(Some(_))) || u.is_visible_attribute();
+        // A word written twice ("a large clock on a large building") has no one noun to follow.
+        let once = |side: &[Unit], t: &str| side.iter().filter(|w| w.text == t).count() == 1;
+        let attribute = (matches!(u.class, Class::Colour | Class::Count(Some(_))) || u.is_visible_attribute()) && once(&al.a, &u.text) && once(&al.b, &v.text);
         if attribute && u.class != Class::Filler {
             // An attribute or a number now describes another noun.
             let (na, nb) = (next_noun(&al.a, i), next_noun(&al.b, j));

@@ -9,28 +9,32 @@ use super::wordnet::{lexfile, Pos, WordNet};
 use super::{Alignment, Finding, Judgement};
 
 /// Kinds of things whose substitution a picture shows.
-const CONCRETE: [u8; 7] = [lexfile::ANIMAL, lexfile::ARTIFACT, lexfile::FOOD, lexfile::PLANT, lexfile::PERSON, lexfile::BODY, lexfile::SUBSTANCE];
+pub(crate) const CONCRETE: [u8; 7] = [lexfile::ANIMAL, lexfile::ARTIFACT, lexfile::FOOD, lexfile::PLANT, lexfile::PERSON, lexfile::BODY, lexfile::SUBSTANCE];
 
 /// Families of spatial relations: members of one family say the same ("next to" / "beside").
 const RELATIONS: &[(&str, &[&str])] = &[
-    ("near", &["next to", "beside", "by", "near", "close to", "alongside", "adjacent to", "nearby", "along", "at"]),
+    ("near", &["next to", "beside", "by", "near", "close to", "alongside", "adjacent to", "nearby", "at"]),
     ("on", &["on", "on top of", "atop", "onto", "upon"]),
-    ("in", &["in", "inside", "within", "into", "inside of", "in the middle of", "among", "amid", "amongst"]),
+    ("in", &["in", "within", "into", "in the middle of", "among", "amid", "amongst"]),
+    ("inside", &["inside", "inside of"]),
     ("under", &["under", "underneath", "beneath", "below"]),
     ("above", &["above", "over"]),
     ("front", &["in front of", "before", "ahead of"]),
     ("behind", &["behind", "in back of"]),
-    ("out", &["outside", "out of", "outside of"]),
+    ("outside", &["outside", "outside of"]),
     ("far", &["far from", "away from", "far away from"]),
     ("left", &["left", "on the left", "to the left of", "on the left of", "on the left side of", "leftmost"]),
     ("right", &["right", "on the right", "to the right of", "on the right of", "on the right side of", "rightmost"]),
-    ("top", &["top", "upper", "up", "upward", "upstairs", "uphill"]),
-    ("bottom", &["bottom", "lower", "down", "downward", "downstairs", "downhill"]),
+    ("top", &["top", "upper", "upstairs"]),
+    ("bottom", &["bottom", "lower", "downstairs"]),
 ];
 
-/// Families close enough that a caption writer uses either for one picture ("in the street" /
-/// "on the street", "a lamp over the table" / "on the table"): an exchange is not vouched for.
-const OVERLAPPING: &[(&str, &str)] = &[("on", "in"), ("above", "on"), ("near", "in"), ("under", "in")];
+/// Families a picture cannot confuse. Any other exchange of relations ("near" / "in front
+/// of", "on a field" / "outside", "down a slope" / "on a slope") is not vouched for: caption
+/// writers use them loosely for one picture.
+const OPPOSITE: &[(&str, &str)] = &[
+    ("left", "right"), ("on", "under"), ("above", "under"), ("front", "behind"), ("near", "far"), ("top", "bottom"), ("inside", "outside"),
+];
 
 fn family(relation: &str) -> Option<&'static str> {
     RELATIONS.iter().find(|(_, l)| l.contains(&relation)).map(|(f, _)| *f)
@@ -38,6 +42,10 @@ fn family(relation: &str) -> Option<&'static str> {
 
 /// Posture verbs written several ways for one picture ("lying" / "laying", "sitting" / "seated").
 const POSTURES: &[&[&str]] = &[&["sit", "seat", "perch"], &["lie", "lay"], &["stand", "stood"]];
+
+/// Verbs that describe a pose or a gaze more than an action: swapped, they often describe one
+/// picture.
+const STATES: &[&str] = &["stand", "sit", "hold", "pose", "wait", "stay", "rest", "lie", "lay", "lean", "watch", "look", "swing", "hit", "carry", "have", "wear", "show"];
 
 /// What a person word says of gender and age: `(gender, age)`, each `'m'`/`'f'`, `'c'`/`'a'`,
 /// or `' '` when it does not say. Any more specific person word fits it ("a man" / "a surfer").
@@ -175,10 +183,8 @@ fn replaced(lex: &Lexicon, wn: Option<&WordNet>, x: &Unit, y: &Unit, s: Slot) ->
             _ => Finding::new(Uncertain, K::Quantifier, format!("a number against a vague quantity: {pair}")),
         },
         Slot::Spatial => match (family(p), family(q)) {
-            (Some(f), Some(g)) if f == g => Finding::new(Same, K::Synonym, format!("the same relation: {pair}")),
-            (Some(f), Some(g)) if OVERLAPPING.contains(&(f, g)) || OVERLAPPING.contains(&(g, f)) => Finding::new(Uncertain, K::Spatial, format!("overlapping relations: {pair}")),
-            (Some(_), Some(_)) => Finding::new(Change, K::Spatial, format!("spatial relation: {pair}")),
-            _ if x.class == y.class => Finding::new(Change, K::Spatial, format!("spatial relation: {pair}")),
+            (Some(f), Some(g)) if f == g || (f, g) == ("in", "inside") || (f, g) == ("inside", "in") => Finding::new(Same, K::Synonym, format!("the same relation: {pair}")),
+            (Some(f), Some(g)) if OPPOSITE.contains(&(f, g)) || OPPOSITE.contains(&(g, f)) => Finding::new(Change, K::Spatial, format!("spatial relation: {pair}")),
             _ => Finding::new(Uncertain, K::Spatial, format!("another relation: {pair}")),
         },
         Slot::Colour if synonyms => Finding::new(Same, K::Synonym, format!("the same colour: {pair}")),
@@ -270,8 +276,10 @@ fn verb_replaced(wn: Option<&WordNet>, x: &Unit, y: &Unit, synonyms: bool, pair:
         return Finding::new(Uncertain, K::Action, format!("another verb: {pair}"));
     };
     // Verbs of one lexicographer file ("riding" / "surfing", "holding" / "carrying") often
-    // describe one picture; only actions of different kinds are vouched for.
-    if wn.first_lexfile(a, Pos::Verb) == wn.first_lexfile(b, Pos::Verb) {
+    // describe one picture, and so do the verbs of a pose ("standing" / "holding a racquet");
+    // only actions of different kinds are vouched for.
+    let pose = |v: &str| STATES.contains(&v);
+    if wn.first_lexfile(a, Pos::Verb) == wn.first_lexfile(b, Pos::Verb) || pose(a) || pose(b) {
         Finding::new(Uncertain, K::Action, format!("a related action: {pair}"))
     } else {
         Finding::new(Change, K::Action, format!("another action: {pair}"))
@@ -301,7 +309,8 @@ fn added(wn: Option<&WordNet>, al: &Alignment, side_a: bool, i: usize) -> Option
         (Class::Count(Some(_)), _) => {
             // "two dogs" against "a dog": the noun it counts is in both captions.
             let noun = mine[i + 1..].iter().position(|n| n.role == Role::Noun && n.class == Class::Word).map(|k| i + 1 + k);
-            match noun.and_then(|k| to_other[k]) {
+            let same_noun = |k: usize, j: usize| mine[k].nouns.iter().any(|n| other[j].nouns.contains(n));
+            match noun.and_then(|k| to_other[k].filter(|&j| same_noun(k, j))) {
                 Some(j) if !other[j].plural => Finding::new(Change, K::Quantifier, format!("count: {what}, one '{}' in the other", other[j].text)),
                 Some(_) => Finding::new(Uncertain, K::Quantifier, format!("count: {what}, an uncounted plural in the other")),
                 None => return None,
@@ -309,6 +318,9 @@ fn added(wn: Option<&WordNet>, al: &Alignment, side_a: bool, i: usize) -> Option
         }
         (Class::Spatial(_), _) => Finding::new(Uncertain, K::Spatial, format!("relation: {what}")),
         (Class::Colour, _) => Finding::new(Change, K::Attribute, format!("added colour: {what}")),
+        _ if u.has(Category::Age) && mine.get(i + 1).and_then(person).is_some_and(|(_, age)| age != ' ') => {
+            Finding::new(Same, K::Synonym, format!("an age the person word already says: {what}"))
+        }
         _ if u.is_visible_attribute() || u.role == Role::Adj => {
             // "a large group of people": the adjective describes a quantity, not a thing.
             let next = mine[i + 1..].iter().find(|n| n.class != Class::Filler);
@@ -325,8 +337,14 @@ fn added(wn: Option<&WordNet>, al: &Alignment, side_a: bool, i: usize) -> Option
         (_, Role::Noun) => {
             if u.is_person(wn) && other.iter().any(|o| o.class == Class::Filler && PRONOUNS.contains(&o.text.as_str())) {
                 Finding::new(Same, K::Synonym, format!("a pronoun for the person: {what}"))
+            } else if u.is_person(wn) && other.iter().any(|o| matches!(o.text.as_str(), "people" | "persons" | "couple" | "group" | "family" | "crowd" | "players" | "kids" | "children")) {
+                Finding::new(Uncertain, K::Presence, format!("a person among people the other caption counts together: {what}"))
             } else if u.has(Category::Generic) {
                 Finding::new(Same, K::Synonym, format!("a general word: {what}"))
+            } else if mine.get(i + 1).is_some_and(|n| n.role == Role::Noun && n.class == Class::Word && to_other[i + 1].is_some()) {
+                // "train tracks" / "tracks", "bathroom sink" / "sink": a noun naming the kind of
+                // a thing both captions have.
+                Finding::new(Uncertain, K::Presence, format!("a compound's first noun: {what}"))
             } else if wn.is_some_and(|wn| concrete(wn, u, 2)) {
                 Finding::new(Change, K::Presence, format!("added object: {what}"))
             } else {

@@ -1,0 +1,98 @@
+//! What the corpus itself says people write: its word bigrams. A generated caption is kept only
+//! when every word pair its edit introduces occurs somewhere in the corpus ("a young woman
+//! carrying a surfboard" may become "a young man carrying a surfboard", never "a young
+//! surfboard carrying a woman"), and replacement nouns are drawn from words the corpus puts in
+//! the same place.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use crate::judge::wordnet::{Pos, WordNet};
+use crate::lexicon::{Category, Lexicon};
+use crate::sentence::{Sentence, Splice};
+use crate::tokenize::words;
+
+/// The basic colour terms: any thing can be painted one of them ("a blue barn"), unlike "an
+/// olive cow".
+const BASIC_COLOURS: &[&str] = &["black", "white", "red", "green", "yellow", "blue", "brown", "orange", "pink", "purple", "gray", "grey"];
+
+/// Words that stand between a verb and its object.
+const DETERMINERS: &[&str] = &["a", "an", "the", "his", "her", "their", "its", "some"];
+
+/// Marks the start and the end of a caption in bigrams.
+const START: &str = "<s>";
+const END: &str = "</s>";
+
+/// The corpus's bigrams.
+#[derive(Debug, Default)]
+pub(crate) struct Attested {
+    pairs: HashSet<(String, String)>,
+    /// Word pairs with one determiner between them ("feeding a horse" → feeding, horse).
+    across: HashSet<(String, String)>,
+    /// Word → the words that follow it somewhere, in a fixed order.
+    after: HashMap<String, BTreeSet<String>>,
+}
+
+fn bigrams(text: &str) -> Vec<(String, String)> {
+    let mut w = vec![START.to_string()];
+    w.extend(words(text));
+    w.push(END.to_string());
+    w.windows(2).map(|p| (p[0].clone(), p[1].clone())).collect()
+}
+
+impl Attested {
+    pub(crate) fn of<S: AsRef<str>>(sentences: &[S]) -> Attested {
+        let mut a = Attested::default();
+        for s in sentences {
+            let b = bigrams(s.as_ref());
+            for k in 1..b.len() {
+                if DETERMINERS.contains(&b[k].0.as_str()) {
+                    a.across.insert((b[k - 1].0.clone(), b[k].1.clone()));
+                }
+            }
+            for (x, y) in b {
+                a.after.entry(x.clone()).or_default().insert(y.clone());
+                a.pairs.insert((x, y));
+            }
+        }
+        a
+    }
+
+    /// Whether every word pair of `edited` that `original` lacks occurs in the corpus, or holds
+    /// a closed-class word (a number, negation, relation, article): "not perched" needs no
+    /// witness, "young surfboard" does.
+    pub(crate) fn natural(&self, lex: &Lexicon, original: &str, edited: &str) -> bool {
+        let before: HashSet<(String, String)> = bigrams(original).into_iter().collect();
+        let w = words(edited);
+        let closed: HashSet<&String> = w
+            .iter()
+            .zip(lex.annotate(&w))
+            .filter(|(w, tags)| BASIC_COLOURS.contains(&w.as_str()) || tags.iter().any(|t| matches!(t.cat, Category::Negation | Category::Presence | Category::Number | Category::Quantifier | Category::Spatial | Category::Article | Category::Function)))
+            .map(|(w, _)| w)
+            .collect();
+        let b = bigrams(edited);
+        // A word before a determiner must also go with the noun after it: "feeding a horse" is
+        // witnessed by "feeding the horse", "eating a horse" by nothing.
+        let across_ok = (1..b.len()).all(|k| {
+            let (x, det, y) = (&b[k - 1].0, &b[k].0, &b[k].1);
+            !DETERMINERS.contains(&det.as_str()) || x == START || closed.contains(x) || before.contains(&b[k - 1]) || self.across.contains(&(x.clone(), y.clone()))
+        });
+        across_ok && b.iter().filter(|p| !before.contains(*p)).all(|p| self.pairs.contains(p) || closed.contains(&p.0) || closed.contains(&p.1))
+    }
+
+    /// Replacements for the noun at word `i`: other concrete nouns the corpus writes between the
+    /// same two neighbours ("a puppy playing" → "a kitten playing"), at most `limit`.
+    pub(crate) fn substitutes(&self, wn: &WordNet, s: &Sentence, i: usize, limit: usize) -> Vec<Splice> {
+        let prev = if i == 0 { START } else { s.words[i - 1].as_str() };
+        let next = s.words.get(i + 1).map_or(END, String::as_str);
+        let here = &s.words[i];
+        let Some(followers) = self.after.get(prev) else { return Vec::new() };
+        followers
+            .iter()
+            .filter(|y| *y != here && !y.starts_with('<'))
+            .filter(|y| self.pairs.contains(&((*y).clone(), next.to_string())))
+            .filter(|y| wn.lemmas(y, Pos::Noun).first().is_some_and(|n| wn.lexfiles(n, Pos::Noun, 1).iter().any(|f| crate::judge::is_concrete(*f))))
+            .take(limit)
+            .map(|y| (s.tokens[i].start, s.tokens[i].end, y.clone()))
+            .collect()
+    }
+}
