@@ -3,7 +3,9 @@
 #   written.csv  220 pairs written for this project, one per edit kind and false-alarm shape;
 #   coco.csv     400 COCO val candidate pairs of the audit (minilm > 0.9), a seeded uniform
 #                sample drawn by sample_coco.py, stored as caption ids: the captions are read
-#                from ../shared/reference/coco at run time and never committed.
+#                from ../shared/reference/coco at run time and never committed;
+#   coco_audit_failures*.csv  100 failures each of two COCO audits (mid-way and final), read by
+#                hand, outside the other sets.
 # Prints, per set: false alarms on paraphrases, detection per kind, precision of what the judge
 # reports (95% Wilson intervals) and seconds per pair; SHOW=N lists N misses per set.
 set -euo pipefail
@@ -11,7 +13,9 @@ cd "$(dirname "$0")/../.."
 coco=../shared/reference/coco/captions_val2017.json
 sets=(bench/judge/written.csv)
 if [ -f "$coco" ]; then
-  sets=(--coco "$coco" "${sets[@]}" bench/judge/coco.csv)
+  # The audit's reported failures read by hand: these pairs are all reported by the audit that
+  # was sampled, so only "precision of reported" is meaningful for them.
+  sets=(--coco "$coco" "${sets[@]}" bench/judge/coco.csv bench/judge/coco_audit_failures.csv bench/judge/coco_audit_failures_final.csv)
 else
   echo "note: $coco is absent, so only the written set is scored" >&2
 fi
