@@ -1,17 +1,18 @@
 -- Verify (MultiMon has no code for this): embed every generated pair with the target model.
 -- A generated pair reproduces the failure when the target still finds it alike (cosine above
--- the threshold) *and* the structural judge confirms that its two texts differ in meaning: a
--- paraphrase the target agrees on is no failure. Both rates are kept per category.
+-- the threshold) *and* the judge confirms that its two texts differ in meaning (the verdict
+-- judge_generated.sql or judge_generated_llm.sql wrote): a paraphrase the target agrees on is
+-- no failure. Both rates are kept per category.
 --
---   lookalike … -f sql/generate_offline.sql -f sql/verify.sql -D target=minilm
+--   lookalike … -f sql/generate_offline.sql -f sql/judge_generated.sql -f sql/verify.sql -D target=minilm
 
 CREATE OR REPLACE TABLE verified AS
 SELECT category, text_a, text_b, target_sim,
        target_sim > ${threshold:-0.9} AS agreed,
-       failure_kind(text_a, text_b)['verdict'] AS verdict
-FROM (SELECT category, text_a, text_b,
+       verdict
+FROM (SELECT category, text_a, text_b, verdict,
              cosine_sim(embed('${target:-minilm}', text_a), embed('${target:-minilm}', text_b)) AS target_sim
-      FROM generated)
+      FROM generated_verdicts)
 ORDER BY category, text_a, text_b;
 
 CREATE OR REPLACE TABLE verification AS

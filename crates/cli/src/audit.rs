@@ -23,10 +23,11 @@ use crate::vars::{substitute, Vars};
 
 /// The scripts, as shipped; a `sql/` directory beside the working directory (or `--sql`)
 /// overrides them, so edits to the repository's scripts take effect.
-const SCRIPTS: [(&str, &str); 9] = [
+const SCRIPTS: [(&str, &str); 10] = [
     ("scrape.sql", include_str!("../../../sql/scrape.sql")),
     ("judge_llm.sql", include_str!("../../../sql/judge_llm.sql")),
-    ("verify_llm.sql", include_str!("../../../sql/verify_llm.sql")),
+    ("judge_generated.sql", include_str!("../../../sql/judge_generated.sql")),
+    ("judge_generated_llm.sql", include_str!("../../../sql/judge_generated_llm.sql")),
     ("steer.sql", include_str!("../../../sql/steer.sql")),
     ("categorize.sql", include_str!("../../../sql/categorize.sql")),
     ("categorize_offline.sql", include_str!("../../../sql/categorize_offline.sql")),
@@ -79,7 +80,8 @@ pub async fn run(session: &Lookalike, args: &AuditArgs, llm: Option<String>) -> 
         true => ["categorize_offline.sql", "generate_offline.sql"],
         false => ["categorize.sql", "generate.sql"],
     });
-    stages.push(if llm_judge { "verify_llm.sql" } else { "verify.sql" });
+    stages.push(if llm_judge { "judge_generated_llm.sql" } else { "judge_generated.sql" });
+    stages.push("verify.sql");
 
     let mut outputs: Vec<Vec<RecordBatch>> = vec![Vec::new(); OUTPUTS.len()];
     let mut reports = Vec::new();

@@ -28,6 +28,8 @@ pub(crate) struct Attested {
     pairs: HashSet<(String, String)>,
     /// Word pairs with one determiner between them ("feeding a horse" → feeding, horse).
     across: HashSet<(String, String)>,
+    /// Word pairs at most three words apart, in order.
+    near: HashSet<(String, String)>,
     /// Word → the words that follow it somewhere, in a fixed order.
     after: HashMap<String, BTreeSet<String>>,
 }
@@ -43,6 +45,12 @@ impl Attested {
     pub(crate) fn of<S: AsRef<str>>(sentences: &[S]) -> Attested {
         let mut a = Attested::default();
         for s in sentences {
+            let w = words(s.as_ref());
+            for i in 0..w.len() {
+                for j in i + 1..(i + 4).min(w.len()) {
+                    a.near.insert((w[i].clone(), w[j].clone()));
+                }
+            }
             let b = bigrams(s.as_ref());
             for k in 1..b.len() {
                 if DETERMINERS.contains(&b[k].0.as_str()) {
@@ -58,17 +66,27 @@ impl Attested {
     }
 
     /// Whether every word pair of `edited` that `original` lacks occurs in the corpus, or holds
-    /// a closed-class word (a number, negation, relation, article): "not perched" needs no
-    /// witness, "young surfboard" does.
-    pub(crate) fn natural(&self, lex: &Lexicon, original: &str, edited: &str) -> bool {
+    /// a closed-class word (a number, negation, article; a relation when `relations_free`,
+    /// except "under", which few things can be): "not perched" needs no witness, "young
+    /// surfboard", "eating past" and "under a tennis court" do.
+    pub(crate) fn natural(&self, lex: &Lexicon, original: &str, edited: &str, relations_free: bool) -> bool {
         let before: HashSet<(String, String)> = bigrams(original).into_iter().collect();
         let w = words(edited);
         let closed: HashSet<&String> = w
             .iter()
             .zip(lex.annotate(&w))
-            .filter(|(w, tags)| BASIC_COLOURS.contains(&w.as_str()) || tags.iter().any(|t| matches!(t.cat, Category::Negation | Category::Presence | Category::Number | Category::Quantifier | Category::Spatial | Category::Article | Category::Function)))
+            .filter(|(w, tags)| {
+                BASIC_COLOURS.contains(&w.as_str())
+                    || tags.iter().any(|t| matches!(t.cat, Category::Negation | Category::Presence | Category::Number | Category::Quantifier | Category::Article | Category::Function))
+                    || (relations_free && tags.iter().any(|t| t.cat == Category::Spatial) && !matches!(w.as_str(), "under" | "underneath" | "beneath" | "below"))
+            })
             .map(|(w, _)| w)
             .collect();
+        // A noun made plural by a count edit keeps the company its singular had ("dogs on" /
+        // "dog on").
+        let one = |w: &String| lex.morph.singulars(w).into_iter().next().unwrap_or_else(|| w.clone());
+        let singular_before: HashSet<(String, String)> = before.iter().map(|(x, y)| (one(x), one(y))).collect();
+        let seen = |p: &(String, String)| before.contains(p) || singular_before.contains(&(one(&p.0), one(&p.1)));
         let b = bigrams(edited);
         // A word before a determiner must also go with the noun after it: "feeding a horse" is
         // witnessed by "feeding the horse", "eating a horse" by nothing.
@@ -76,7 +94,21 @@ impl Attested {
             let (x, det, y) = (&b[k - 1].0, &b[k].0, &b[k].1);
             !DETERMINERS.contains(&det.as_str()) || x == START || closed.contains(x) || before.contains(&b[k - 1]) || self.across.contains(&(x.clone(), y.clone()))
         });
-        across_ok && b.iter().filter(|p| !before.contains(*p)).all(|p| self.pairs.contains(p) || closed.contains(&p.0) || closed.contains(&p.1))
+        // A word the edit brings in must also keep company, within three words, with the
+        // content words around it: "talking with a drink" has "talking with" in the corpus
+        // but never "talking … drink".
+        let original_words: HashSet<String> = words(original).iter().map(one).collect();
+        let content: Vec<usize> = (0..w.len()).filter(|&i| !closed.contains(&w[i])).collect();
+        let company_ok = content.iter().enumerate().all(|(k, &i)| {
+            if original_words.contains(&one(&w[i])) || BASIC_COLOURS.contains(&w[i].as_str()) {
+                return true;
+            }
+            let before = k.checked_sub(1).map(|p| content[p]);
+            let after = content.get(k + 1).copied();
+            before.is_none_or(|p| i - p > 3 || self.near.contains(&(w[p].clone(), w[i].clone())))
+                && after.is_none_or(|q| q - i > 3 || self.near.contains(&(w[i].clone(), w[q].clone())))
+        });
+        across_ok && company_ok && b.iter().filter(|p| !seen(p)).all(|p| self.pairs.contains(p) || closed.contains(&p.0) || closed.contains(&p.1))
     }
 
     /// Replacements for the noun at word `i`: other concrete nouns the corpus writes between the

@@ -157,35 +157,7 @@ impl Lexicon {
         if wa == wb {
             return false;
         }
-        // A swap is new by nature ("a cat chasing a dog", "a blue cube on a red sphere") and
-        // needs no witness, but swapped nouns must be things of one kind, or both alive
-        // ("a young surfboard carrying a woman" is no caption).
-        let (mut sa, mut sb) = (wa.clone(), wb.clone());
-        sa.sort();
-        sb.sort();
-        // A person's gender or age exchanged along a lexicon line ("man" / "woman") keeps the
-        // sentence as natural as it was.
-        let natural = if kind == FailureKind::Subject {
-            true
-        } else if sa == sb {
-            let changed: Vec<&String> = wa.iter().zip(&wb).filter(|(x, y)| x != y).map(|(x, _)| x).collect();
-            kind != FailureKind::RoleSwap
-                || WordNet::installed().is_some_and(|wn| {
-                    let file = |w: &String| wn.lemmas(w, Pos::Noun).first().and_then(|n| wn.lexfiles(n, Pos::Noun, 1).first().copied());
-                    let alive = |f: Option<u8>| matches!(f, Some(lexfile::PERSON | lexfile::ANIMAL));
-                    let (x, y) = (file(changed[0]), file(changed[changed.len() - 1]));
-                    x.is_some() && (x == y || alive(x) && alive(y))
-                })
-        } else {
-            attested.natural(self, a, b)
-        };
-        if !natural {
-            return false;
-        }
-        // "in", "on", "at", "with" carry too many senses to flip into a natural opposite ("a man
-        // in a sweater" is no place to be "out of").
-        let removed: Vec<&String> = wa.iter().filter(|w| !wb.contains(w)).collect();
-        if kind == FailureKind::Spatial && matches!(removed.as_slice(), [w] if matches!(w.as_str(), "in" | "on" | "at" | "with" | "by" | "into" | "onto" | "of")) {
+        if !self.natural(kind, a, b, &wa, &wb, attested) {
             return false;
         }
         let key = if wa <= wb { (wa, wb) } else { (wb, wa) };
@@ -199,6 +171,87 @@ impl Lexicon {
         seen.insert(key);
         true
     }
+}
+
+impl Lexicon {
+    /// Whether the edit `a` → `b` reads as a caption a person would write.
+    fn natural(&self, kind: FailureKind, a: &str, b: &str, wa: &[String], wb: &[String], attested: &Attested) -> bool {
+        // A person's gender or age exchanged along a lexicon line ("man" / "woman") keeps the
+        // sentence as natural as it was, unless a pronoun still speaks of the other.
+        let gendered = wa.iter().any(|w| matches!(w.as_str(), "he" | "she" | "his" | "her" | "him" | "himself" | "herself" | "hers"));
+        if kind == FailureKind::Subject {
+            return !gendered;
+        }
+        if !grammatical(wb) {
+            return false;
+        }
+        // "with" after a participle ("decorated with", "topped with") says what something is
+        // made of; only "with" after a thing or a person ("a man with a hat") can lose it.
+        if kind == FailureKind::Presence {
+            let k = wa.iter().zip(wb).position(|(x, y)| x == "with" && y == "without");
+            if k.is_some_and(|k| k > 0 && (wa[k - 1].ends_with("ed") || matches!(wa[k - 1].as_str(), "is" | "are" | "and" | "along"))) {
+                return false;
+            }
+        }
+        // The same words in another order (articles and number aside) are a swap.
+        let forms = |x: &String| -> Vec<String> {
+            let mut v = vec![if x == "an" { "a".to_string() } else { x.clone() }];
+            v.extend(self.morph.singulars(x));
+            if let Some(wn) = WordNet::installed() {
+                v.extend(wn.lemmas(x, Pos::Noun));
+            }
+            v
+        };
+        let same_bag = |xs: &[String], ys: &[String]| {
+            let fy: Vec<Vec<String>> = ys.iter().map(forms).collect();
+            let mut used = vec![false; ys.len()];
+            xs.len() == ys.len()
+                && xs.iter().all(|x| {
+                    let fx = forms(x);
+                    let k = (0..ys.len()).find(|&k| !used[k] && fy[k].iter().any(|f| fx.contains(f)));
+                    k.map(|k| used[k] = true).is_some()
+                })
+        };
+        if !same_bag(wa, wb) {
+            // "in", "on", "at", "with" carry too many senses to flip into an opposite ("a man in a
+            // sweater" is no place to be "out of").
+            let removed: Vec<&String> = wa.iter().filter(|w| !wb.contains(w)).collect();
+            if kind == FailureKind::Spatial && matches!(removed.as_slice(), [w] if matches!(w.as_str(), "in" | "on" | "at" | "with" | "by" | "into" | "onto" | "of")) {
+                return false;
+            }
+            return attested.natural(self, a, b, kind == FailureKind::Spatial);
+        }
+        // A swap is new by nature and needs no witness, but only people for people and animals
+        // for animals read as captions ("a cat chasing a dog"); swapped things make nonsense
+        // ("a laptop desk on a computer"). Attribute swaps move words a caption already has.
+        if kind != FailureKind::RoleSwap {
+            return true;
+        }
+        let at: Vec<usize> = (0..wa.len().min(wb.len())).filter(|&k| wa[k] != wb[k]).collect();
+        let changed: Vec<&String> = at.iter().map(|&k| &wa[k]).collect();
+        // "a man and man", or a swapped head of a compound ("a baseball child"), reads wrong.
+        let doubled = wb.windows(3).any(|p| p[1] == "and" && p[0] == p[2]);
+        let compound = WordNet::installed().is_some_and(|wn| {
+            at.iter().any(|&k| k > 0 && wn.has(&wa[k - 1], Pos::Noun) && !wn.has(&wa[k - 1], Pos::Adj) && !matches!(wa[k - 1].as_str(), "a" | "an" | "the"))
+        });
+        if doubled || compound || changed.is_empty() {
+            return false;
+        }
+        WordNet::installed().is_some_and(|wn| {
+            let file = |w: &String| wn.lemmas(w, Pos::Noun).first().and_then(|n| wn.lexfiles(n, Pos::Noun, 1).first().copied());
+            let (x, y) = (file(changed[0]), file(changed[changed.len() - 1]));
+            x == y && (x == Some(lexfile::ANIMAL) || x == Some(lexfile::PERSON) && !gendered)
+        })
+    }
+}
+
+/// Agreement a count edit can break: "a two dogs", "a dogs", "two clocks that is".
+fn grammatical(w: &[String]) -> bool {
+    const MANY: &[&str] = &["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "many", "some"];
+    let plural_noun = |x: &str| x.len() > 3 && x.ends_with('s') && !x.ends_with("ss") && !x.ends_with("us") && !x.ends_with("is");
+    !w.windows(2).any(|p| matches!(p[0].as_str(), "a" | "an") && (MANY.contains(&p[1].as_str()) || plural_noun(&p[1])))
+        && !w.windows(3).any(|p| plural_noun(&p[0]) && matches!(p[1].as_str(), "that" | "which" | "who") && matches!(p[2].as_str(), "is" | "has" | "was"))
+        && !w.windows(2).any(|p| MANY.contains(&p[0].as_str()) && p[1].len() > 2 && !plural_noun(&p[1]) && !p[1].ends_with("ren") && !matches!(p[1].as_str(), "people" | "men" | "women" | "sheep" | "deer" | "fish" | "of" | "small" | "large" | "big" | "little" | "young" | "old" | "white" | "black" | "brown"))
 }
 
 /// SplitMix64: a small seeded generator whose stream never changes between versions.
