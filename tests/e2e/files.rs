@@ -59,14 +59,14 @@ fn every_function_is_documented_and_every_example_runs() {
     }
     let records = lookalike_sql::docs::all();
     let names: Vec<&str> = records.iter().map(|(n, _)| *n).collect();
-    assert_eq!(names, ["cosine_sim", "embed", "failure_kind", "llm_categorize", "llm_generate", "llm_relevant", "llm_summarize", "lookalike_pairs", "offline_generate"]);
+    assert_eq!(names, ["cosine_sim", "embed", "failure_kind", "llm_categorize", "llm_generate", "llm_judge", "llm_relevant", "llm_summarize", "lookalike_pairs", "offline_generate"]);
     // The scalar functions' records reach information_schema through DataFusion.
     let described = sql(
-        "SELECT DISTINCT routine_name FROM information_schema.routines WHERE routine_name IN ('cosine_sim', 'embed', 'failure_kind', 'llm_relevant', 'llm_summarize') AND description IS NOT NULL ORDER BY routine_name",
+        "SELECT DISTINCT routine_name FROM information_schema.routines WHERE routine_name IN ('cosine_sim', 'embed', 'failure_kind', 'llm_judge', 'llm_relevant', 'llm_summarize') AND description IS NOT NULL ORDER BY routine_name",
         &[],
         None,
     );
-    assert_eq!(described, "routine_name\ncosine_sim\nembed\nfailure_kind\nllm_relevant\nllm_summarize\n");
+    assert_eq!(described, "routine_name\ncosine_sim\nembed\nfailure_kind\nllm_judge\nllm_relevant\nllm_summarize\n");
     // The LLM examples run against the mock server, over a small `failures` table.
     let dir = tempfile::tempdir().unwrap();
     let failures = dir.path().join("failures.csv");

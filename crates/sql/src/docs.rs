@@ -171,7 +171,7 @@ pub fn llm_judge() -> &'static Documentation {
             "The LLM judge: asks the configured LLM whether one picture could fit both captions (16 pairs a request, every answer cached). Returns changes_meaning, same or uncertain, as failure_kind's verdict; uncertain also when the answer has no readable line for the pair; NULL when an argument is NULL. The audit uses it with --judge llm.",
             "llm_judge(text_a, text_b)",
         )
-        .with_sql_example("SELECT text_a, text_b FROM candidates WHERE llm_judge(text_a, text_b) = 'changes_meaning';")
+        .with_sql_example("SELECT text_a, text_b, llm_judge(text_a, text_b) AS verdict FROM failures;")
         .with_argument("text_a", "String expression.")
         .with_argument("text_b", "String expression.")
         .build()

@@ -15,6 +15,16 @@ use crate::tokenize::words;
 /// olive cow".
 const BASIC_COLOURS: &[&str] = &["black", "white", "red", "green", "yellow", "blue", "brown", "orange", "pink", "purple", "gray", "grey"];
 
+/// The longest run of words whose occurrence witnesses a word's company.
+const MAX_SPAN: usize = 5;
+
+fn span_hash(words: &[String]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    words.hash(&mut h);
+    h.finish()
+}
+
 /// Words that stand between a verb and its object.
 const DETERMINERS: &[&str] = &["a", "an", "the", "his", "her", "their", "its", "some"];
 
@@ -28,8 +38,8 @@ pub(crate) struct Attested {
     pairs: HashSet<(String, String)>,
     /// Word pairs with one determiner between them ("feeding a horse" → feeding, horse).
     across: HashSet<(String, String)>,
-    /// Word pairs at most three words apart, in order.
-    near: HashSet<(String, String)>,
+    /// Hashes of every run of two to five words.
+    spans: HashSet<u64>,
     /// Word → the words that follow it somewhere, in a fixed order.
     after: HashMap<String, BTreeSet<String>>,
 }
@@ -47,8 +57,8 @@ impl Attested {
         for s in sentences {
             let w = words(s.as_ref());
             for i in 0..w.len() {
-                for j in i + 1..(i + 4).min(w.len()) {
-                    a.near.insert((w[i].clone(), w[j].clone()));
+                for j in i + 2..=(i + MAX_SPAN).min(w.len()) {
+                    a.spans.insert(span_hash(&w[i..j]));
                 }
             }
             let b = bigrams(s.as_ref());
@@ -94,19 +104,23 @@ impl Attested {
             let (x, det, y) = (&b[k - 1].0, &b[k].0, &b[k].1);
             !DETERMINERS.contains(&det.as_str()) || x == START || closed.contains(x) || before.contains(&b[k - 1]) || self.across.contains(&(x.clone(), y.clone()))
         });
-        // A word the edit brings in must also keep company, within three words, with the
-        // content words around it: "talking with a drink" has "talking with" in the corpus
-        // but never "talking … drink".
+        // A word the edit brings in must also keep company with the content words around it:
+        // the whole run from the word before to the word after must occur in the corpus
+        // ("woman is speaking" does; "speaking into a cake" does not).
         let original_words: HashSet<String> = words(original).iter().map(one).collect();
-        let content: Vec<usize> = (0..w.len()).filter(|&i| !closed.contains(&w[i])).collect();
+        // Company is kept with content words: not with auxiliaries or relations.
+        let tags = lex.annotate(&w);
+        let light = |i: usize| closed.contains(&w[i]) || tags[i].iter().any(|t| matches!(t.cat, Category::Tense | Category::Spatial | Category::Function | Category::Article));
+        let content: Vec<usize> = (0..w.len()).filter(|&i| !light(i)).collect();
         let company_ok = content.iter().enumerate().all(|(k, &i)| {
             if original_words.contains(&one(&w[i])) || BASIC_COLOURS.contains(&w[i].as_str()) {
                 return true;
             }
-            let before = k.checked_sub(1).map(|p| content[p]);
-            let after = content.get(k + 1).copied();
-            before.is_none_or(|p| i - p > 3 || self.near.contains(&(w[p].clone(), w[i].clone())))
-                && after.is_none_or(|q| q - i > 3 || self.near.contains(&(w[i].clone(), w[q].clone())))
+            // Up to two content words on each side, as far as a witnessed run reaches.
+            let before = (1..=2).filter_map(|d| k.checked_sub(d).map(|p| content[p]));
+            let after = (1..=2).filter_map(|d| content.get(k + d).copied());
+            before.filter(|&p| i - p < MAX_SPAN).all(|p| self.spans.contains(&span_hash(&w[p..=i])))
+                && after.filter(|&q| q - i < MAX_SPAN).all(|q| self.spans.contains(&span_hash(&w[i..=q])))
         });
         across_ok && company_ok && b.iter().filter(|p| !seen(p)).all(|p| self.pairs.contains(p) || closed.contains(&p.0) || closed.contains(&p.1))
     }

@@ -212,6 +212,18 @@ impl Lexicon {
                     k.map(|k| used[k] = true).is_some()
                 })
         };
+        // A thing replaced by a thing of its kind (an animal by an animal, a tool by a tool) keeps
+        // the scene possible; "young bears sitting around a table" does not.
+        if kind == FailureKind::Object {
+            let lexfile_of = |w: &String| WordNet::installed().and_then(|wn| wn.lemmas(w, Pos::Noun).first().and_then(|n| wn.lexfiles(n, Pos::Noun, 1).first().copied()));
+            let swapped: Vec<(&String, &String)> = wa.iter().zip(wb).filter(|(x, y)| x != y).collect();
+            let same_kind = wa.len() == wb.len() && swapped.iter().all(|(x, y)| lexfile_of(x).is_some() && lexfile_of(x) == lexfile_of(y) || matches!(x.as_str(), "a" | "an"));
+            // ... and a thing the caption does not already name ("towels hanging by the towel").
+            let repeats = swapped.iter().any(|(_, y)| wa.contains(y));
+            if !same_kind || repeats {
+                return false;
+            }
+        }
         if !same_bag(wa, wb) {
             // "in", "on", "at", "with" carry too many senses to flip into an opposite ("a man in a
             // sweater" is no place to be "out of").
@@ -245,11 +257,13 @@ impl Lexicon {
     }
 }
 
-/// Agreement a count edit can break: "a two dogs", "a dogs", "two clocks that is".
+/// Agreement an edit can break: "a two dogs", "a dogs", "two clocks that is", "a bride and
+/// bride".
 fn grammatical(w: &[String]) -> bool {
     const MANY: &[&str] = &["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "many", "some"];
     let plural_noun = |x: &str| x.len() > 3 && x.ends_with('s') && !x.ends_with("ss") && !x.ends_with("us") && !x.ends_with("is");
-    !w.windows(2).any(|p| matches!(p[0].as_str(), "a" | "an") && (MANY.contains(&p[1].as_str()) || plural_noun(&p[1])))
+    !w.windows(3).any(|p| p[1] == "and" && p[0] == p[2])
+        && !w.windows(2).any(|p| matches!(p[0].as_str(), "a" | "an") && (MANY.contains(&p[1].as_str()) || plural_noun(&p[1])))
         && !w.windows(3).any(|p| plural_noun(&p[0]) && matches!(p[1].as_str(), "that" | "which" | "who") && matches!(p[2].as_str(), "is" | "has" | "was"))
         && !w.windows(2).any(|p| MANY.contains(&p[0].as_str()) && p[1].len() > 2 && !plural_noun(&p[1]) && !p[1].ends_with("ren") && !matches!(p[1].as_str(), "people" | "men" | "women" | "sheep" | "deer" | "fish" | "of" | "small" | "large" | "big" | "little" | "young" | "old" | "white" | "black" | "brown"))
 }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use lookalike_taxonomy::{failure_kind, generate, FailureKind, GENERATED_KINDS};
 
-const SEEDS: [&str; 16] = [
+const SEEDS: [&str; 18] = [
     "A man is riding a horse on the left side of a red barn.",
     "a dog sitting next to a small wooden table with a cup on it",
     "Two women sitting on a bench in front of a large building.",
@@ -22,6 +22,8 @@ const SEEDS: [&str; 16] = [
     "a dog chasing a cat across the yard",
     "a woman handing a baby to a man",
     "a man is feeding a horse in a field",
+    "a dog sleeping on a bed",
+    "a banana with mushrooms on a plate",
 ];
 
 #[test]
@@ -101,12 +103,14 @@ fn specific_edits() {
         .contains(&"two dogs on a bench".to_string()));
     assert!(one("a horse in front of a barn", FailureKind::Spatial)
         .contains(&"a horse behind a barn".to_string()));
-    // A replacement must be witnessed by the corpus: "banana on" is, once a sentence says so.
-    let object: Vec<String> = generate(&["an apple on a plate", "a banana on a table"], &[FailureKind::Object], 1000, 1)
+    // A replacement must be a thing of the same kind, witnessed by the corpus: "a cat on" is,
+    // once sentences say so; nothing witnesses "a sofa on a bench".
+    let object: Vec<String> = generate(&["a dog on a bench", "a cat on a sofa", "a cat on a bench in a park"], &[FailureKind::Object], 1000, 1)
         .into_iter()
         .map(|p| p.text_b)
         .collect();
-    assert!(object.iter().any(|t| t == "a banana on a plate"), "{object:?}");
+    assert!(object.iter().any(|t| t == "a cat on a bench"), "{object:?}");
+    assert!(!object.iter().any(|t| t.contains("sofa on")), "{object:?}");
 }
 
 #[test]
