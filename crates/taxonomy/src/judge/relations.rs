@@ -17,7 +17,13 @@ fn is_noun(u: &Unit) -> bool {
 fn next_noun(side: &[Unit], i: usize) -> Option<usize> {
     for (k, u) in side.iter().enumerate().skip(i + 1) {
         if is_noun(u) {
-            return Some(k);
+            // The head of a compound is its last noun: "a large city bus" describes a bus.
+            let mut head = k;
+            // A plural is no modifier ("two men play chess").
+            while !side[head].plural && side.get(head + 1).is_some_and(is_noun) {
+                head += 1;
+            }
+            return Some(head);
         }
         if u.role == Role::Verb || matches!(u.class, Class::Spatial(_) | Class::Negation) {
             return None;
@@ -35,6 +41,12 @@ fn prev_noun(side: &[Unit], i: usize) -> Option<usize> {
 /// doer instead: "riding a wave on a surfboard" / "riding a surfboard on a wave" draw one picture.
 fn after_verb(side: &[Unit], i: usize) -> bool {
     side[..i].iter().rev().find(|u| u.class != Class::Filler).is_some_and(|u| u.role == Role::Verb)
+}
+
+/// Whether the noun at `i` is itself the object of a relation ("on a ledge on a skateboard"):
+/// a relation after it may then attach to something before it.
+fn after_relation(side: &[Unit], i: usize) -> bool {
+    side[..i].iter().rev().find(|u| u.class != Class::Filler && !(u.role == Role::Adj || matches!(u.class, Class::Colour | Class::Count(_)))).is_some_and(|u| matches!(u.class, Class::Spatial(_)))
 }
 
 /// Findings about relations among units both captions have.
@@ -68,7 +80,7 @@ pub(crate) fn moved(al: &Alignment) -> Vec<Finding> {
             let (la, ra) = (prev_noun(&al.a, i), next_noun(&al.a, i));
             let (lb, rb) = (prev_noun(&al.b, j), next_noun(&al.b, j));
             if let (Some(la), Some(ra), Some(lb), Some(rb)) = (la, ra, lb, rb) {
-                if map(Some(la)) == Some(rb) && map(Some(ra)) == Some(lb) && la != ra && !after_verb(&al.a, la) {
+                if map(Some(la)) == Some(rb) && map(Some(ra)) == Some(lb) && la != ra && !after_verb(&al.a, la) && !after_relation(&al.a, la) {
                     out.push(Finding::new(
                         Judgement::ChangesMeaning,
                         FailureKind::RoleSwap,
@@ -112,7 +124,7 @@ fn swapped_nouns(al: &Alignment) -> Option<Finding> {
         let by_word = |v: &[&Unit]| v.iter().any(|u| u.text == "by");
         let symmetric = ra.iter().any(|u| SYMMETRIC.contains(&u.text.as_str())) || between_a.iter().any(|u| u.text == "and" || u.text == "or");
         let only_relation = ra.iter().all(|u| matches!(u.class, Class::Spatial(_)));
-        if only_relation && after_verb(&al.a, x) {
+        if only_relation && (after_verb(&al.a, x) || after_relation(&al.a, x)) {
             continue;
         }
         let text = |v: &[Unit]| v.iter().map(|u| u.text.as_str()).collect::<Vec<_>>().join(" ");

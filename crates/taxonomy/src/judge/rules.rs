@@ -231,6 +231,11 @@ fn noun_replaced(wn: Option<&WordNet>, x: &Unit, y: &Unit, synonyms: bool, pair:
         };
     }
     let (px, py) = (x.is_person(wn), y.is_person(wn));
+    // A person against a thing held or used ("a tennis player" / "a racquet") is a reworded
+    // caption, not a replaced thing.
+    if px != py && wn.is_some_and(|wn| !(x.nouns.iter().chain(&y.nouns).any(|n| wn.lexfiles(n, Pos::Noun, 1).contains(&lexfile::ANIMAL)))) {
+        return Finding::new(Uncertain, K::Object, format!("a person against a thing: {pair}"));
+    }
     if px && py {
         let contrast = x.group(Category::Subject).is_some() && x.group(Category::Subject) == y.group(Category::Subject);
         return match (person(x).is_some(), person(y).is_some()) {
@@ -238,6 +243,11 @@ fn noun_replaced(wn: Option<&WordNet>, x: &Unit, y: &Unit, synonyms: bool, pair:
             (true, false) | (false, true) => Finding::new(Same, K::Synonym, format!("a person and their role: {pair}")),
             _ => Finding::new(Uncertain, K::Subject, format!("two roles of a person: {pair}")),
         };
+    }
+    // One word built on the other ("counter" / "countertop", "control" / "controller").
+    let (short, long) = if p.len() <= q.len() { (p, q) } else { (q, p) };
+    if short.len() >= 5 && long.starts_with(short) {
+        return Finding::new(Uncertain, K::Object, format!("one word built on the other: {pair}"));
     }
     if let Some(wn) = wn {
         if any_pair(&x.nouns, &y.nouns, |a, b| wn.is_hypernym(a, b, Pos::Noun, 12) || wn.is_hypernym(b, a, Pos::Noun, 12)) {
@@ -341,6 +351,10 @@ fn added(wn: Option<&WordNet>, al: &Alignment, side_a: bool, i: usize) -> Option
                 Finding::new(Uncertain, K::Presence, format!("a person among people the other caption counts together: {what}"))
             } else if u.has(Category::Generic) {
                 Finding::new(Same, K::Synonym, format!("a general word: {what}"))
+            } else if let Some(o) = implied_by(u, other) {
+                // "a tree" / "a tree branch", "a tennis court" beside "a tennis ball", "a surfboard"
+                // beside "surfing": the other caption already names it, or the scene it belongs to.
+                Finding::new(Uncertain, K::Presence, format!("implied by '{o}' in the other caption: {what}"))
             } else if mine.get(i + 1).is_some_and(|n| n.role == Role::Noun && n.class == Class::Word && to_other[i + 1].is_some()) {
                 // "train tracks" / "tracks", "bathroom sink" / "sink": a noun naming the kind of
                 // a thing both captions have.
@@ -353,6 +367,21 @@ fn added(wn: Option<&WordNet>, al: &Alignment, side_a: bool, i: usize) -> Option
         }
         (_, Role::Verb) => Finding::new(Uncertain, K::Action, format!("added action: {what}")),
         _ => Finding::new(Uncertain, K::Other, format!("unknown word: {what}")),
+    })
+}
+
+/// A word of `other` that implies the added noun `u`: a compound that contains it, a word that
+/// shares its compound's modifier ("tennis court" / "tennis ball"), or a word of the same stem
+/// ("surfboard" / "surfing").
+fn implied_by<'a>(u: &Unit, other: &'a [Unit]) -> Option<&'a str> {
+    let parts: Vec<&str> = u.text.split(' ').collect();
+    let stem = |w: &str| w.chars().take(4).collect::<String>();
+    other.iter().filter(|o| o.class == Class::Word).find_map(|o| {
+        let theirs: Vec<&str> = o.text.split(' ').collect();
+        let contains = theirs.len() > 1 && parts.iter().all(|p| theirs.contains(p));
+        let shared_modifier = parts.len() > 1 && theirs.len() > 1 && parts[0] == theirs[0];
+        let same_stem = o.text != u.text && parts[0].len() >= 4 && o.text.len() >= 4 && stem(parts[0]) == stem(&o.text) && !o.text.contains(' ');
+        (contains || shared_modifier || same_stem).then_some(o.text.as_str())
     })
 }
 

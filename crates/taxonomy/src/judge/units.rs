@@ -230,7 +230,8 @@ fn word(wn: Option<&WordNet>, w: &str, tags: Vec<Tag>, at: usize, next_is_word: 
     } else {
         Role::Unknown
     };
-    let plural = role == Role::Noun && nouns.first().is_some_and(|n| n != w);
+    // The last base form is the most reduced: "men" is an entry of its own, "man" its base.
+    let plural = role == Role::Noun && nouns.last().is_some_and(|n| n != w);
     if nouns.is_empty() && wn.is_none() {
         nouns.push(w.to_string());
     }
