@@ -18,6 +18,15 @@ const BASIC_COLOURS: &[&str] = &["black", "white", "red", "green", "yellow", "bl
 /// The longest run of words whose occurrence witnesses a word's company.
 const MAX_SPAN: usize = 5;
 
+fn singular(lex: &Lexicon, w: &str) -> String {
+    lex.morph.singulars(w).into_iter().next().unwrap_or_else(|| w.to_string())
+}
+
+fn pair_hash(a: &str, b: &str) -> u64 {
+    let (x, y) = if a <= b { (a, b) } else { (b, a) };
+    span_hash(&[x.to_string(), y.to_string()])
+}
+
 fn span_hash(words: &[String]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -40,6 +49,8 @@ pub(crate) struct Attested {
     across: HashSet<(String, String)>,
     /// Hashes of every run of two to five words.
     spans: HashSet<u64>,
+    /// Hashes of the pairs of words that share a caption somewhere, singular forms, unordered.
+    together: HashSet<u64>,
     /// Word → the words that follow it somewhere, in a fixed order.
     after: HashMap<String, BTreeSet<String>>,
 }
@@ -52,9 +63,15 @@ fn bigrams(text: &str) -> Vec<(String, String)> {
 }
 
 impl Attested {
-    pub(crate) fn of<S: AsRef<str>>(sentences: &[S]) -> Attested {
+    pub(crate) fn of<S: AsRef<str>>(lex: &Lexicon, sentences: &[S]) -> Attested {
         let mut a = Attested::default();
         for s in sentences {
+            let w: Vec<String> = words(s.as_ref()).iter().filter(|x| x.len() > 2).map(|x| singular(lex, x)).collect();
+            for i in 0..w.len() {
+                for j in i + 1..w.len() {
+                    a.together.insert(pair_hash(&w[i], &w[j]));
+                }
+            }
             let w = words(s.as_ref());
             for i in 0..w.len() {
                 for j in i + 2..=(i + MAX_SPAN).min(w.len()) {
@@ -119,7 +136,12 @@ impl Attested {
             // Up to two content words on each side, as far as a witnessed run reaches.
             let before = (1..=2).filter_map(|d| k.checked_sub(d).map(|p| content[p]));
             let after = (1..=2).filter_map(|d| content.get(k + d).copied());
-            before.filter(|&p| i - p < MAX_SPAN).all(|p| self.spans.contains(&span_hash(&w[p..=i])))
+            // And it must have shared a caption with every content word near it: a truck has,
+            // somewhere, with "pulling", but never with "subway".
+            let near = content.iter().filter(|&&j| j != i && j.abs_diff(i) <= 5 && w[j].len() > 2);
+            let together = near.clone().all(|&j| self.together.contains(&pair_hash(&singular(lex, &w[i]), &singular(lex, &w[j]))));
+            together
+                && before.filter(|&p| i - p < MAX_SPAN).all(|p| self.spans.contains(&span_hash(&w[p..=i])))
                 && after.filter(|&q| q - i < MAX_SPAN).all(|q| self.spans.contains(&span_hash(&w[i..=q])))
         });
         across_ok && company_ok && b.iter().filter(|p| !seen(p)).all(|p| self.pairs.contains(p) || closed.contains(&p.0) || closed.contains(&p.1))

@@ -68,7 +68,7 @@ impl Lexicon {
     ) -> Vec<GeneratedPair> {
         let mut out = Vec::new();
         let mut seen: HashSet<(Vec<String>, Vec<String>)> = HashSet::new();
-        let attested = Attested::of(sentences);
+        let attested = Attested::of(self, sentences);
         let wordnet = WordNet::installed();
         let mut done_kinds = HashSet::new();
         for &kind in kinds {

@@ -63,7 +63,11 @@ pub(crate) fn moved(al: &Alignment) -> Vec<Finding> {
             // An attribute or a number now describes another noun.
             let (na, nb) = (next_noun(&al.a, i), next_noun(&al.b, j));
             if let (Some(na), Some(nb)) = (na, nb) {
-                if al.to_b[na].is_some() && al.to_b[na] != Some(nb) && al.to_a[nb].is_some() {
+                // Any noun of one compound found in the other ("green grass covered field" /
+                // "green grass field") is the same thing described.
+                let run_b = (j + 1..=nb).filter(|&k| is_noun(&al.b[k])).collect::<Vec<_>>();
+                let shared = (i + 1..=na).filter(|&k| is_noun(&al.a[k])).any(|k| al.to_b[k].is_some_and(|m| run_b.contains(&m)));
+                if !shared && al.to_b[na].is_some() && al.to_b[na] != Some(nb) && al.to_a[nb].is_some() {
                     let kind = if matches!(u.class, Class::Count(_)) { FailureKind::Quantifier } else { FailureKind::Attribute };
                     out.push(Finding::new(
                         Judgement::ChangesMeaning,

@@ -351,6 +351,9 @@ fn added(wn: Option<&WordNet>, al: &Alignment, side_a: bool, i: usize) -> Option
                 Finding::new(Uncertain, K::Presence, format!("a person among people the other caption counts together: {what}"))
             } else if u.has(Category::Generic) {
                 Finding::new(Same, K::Synonym, format!("a general word: {what}"))
+            } else if SETTING.contains(&u.text.as_str()) || wn.is_some_and(|wn| u.nouns.first().is_some_and(|n| wn.lexfiles(n, Pos::Noun, 1).contains(&lexfile::BODY))) {
+                // The ground, the sky, a hand: what a scene has anyway.
+                Finding::new(Uncertain, K::Presence, format!("a setting or a body part: {what}"))
             } else if let Some(o) = implied_by(u, other) {
                 // "a tree" / "a tree branch", "a tennis court" beside "a tennis ball", "a surfboard"
                 // beside "surfing": the other caption already names it, or the scene it belongs to.
@@ -380,9 +383,14 @@ fn implied_by<'a>(u: &Unit, other: &'a [Unit]) -> Option<&'a str> {
         let theirs: Vec<&str> = o.text.split(' ').collect();
         let contains = theirs.len() > 1 && parts.iter().all(|p| theirs.contains(p));
         let shared_modifier = parts.len() > 1 && theirs.len() > 1 && parts[0] == theirs[0];
-        let same_stem = o.text != u.text && parts[0].len() >= 4 && o.text.len() >= 4 && stem(parts[0]) == stem(&o.text) && !o.text.contains(' ');
-        (contains || shared_modifier || same_stem).then_some(o.text.as_str())
+        let same_stem = o.text != u.text && parts[0].len() >= 4 && theirs.iter().any(|t| t.len() >= 4 && stem(parts[0]) == stem(t));
+        // "airplane" / "plane": one word ends with the other.
+        let nested = theirs.iter().any(|t| t.len() >= 5 && u.text != *t && (u.text.ends_with(t) || t.ends_with(u.text.as_str())));
+        (contains || shared_modifier || same_stem || nested).then_some(o.text.as_str())
     })
 }
+
+/// What almost every scene has, so a caption that adds it shows nothing new.
+const SETTING: &[&str] = &["floor", "ground", "grass", "sand", "water", "sky", "air", "shore", "background", "foreground", "daytime", "outside", "area", "side"];
 
 const PRONOUNS: &[&str] = &["he", "she", "they", "him", "her", "them", "his", "their", "who", "i", "we", "you"];

@@ -231,7 +231,7 @@ fn word(wn: Option<&WordNet>, w: &str, tags: Vec<Tag>, at: usize, next_is_word: 
         Role::Unknown
     };
     // The last base form is the most reduced: "men" is an entry of its own, "man" its base.
-    let plural = role == Role::Noun && nouns.last().is_some_and(|n| n != w);
+    let plural = role == Role::Noun && (nouns.last().is_some_and(|n| n != w) || matches!(w, "people" | "cattle" | "police" | "children" | "men" | "women"));
     if nouns.is_empty() && wn.is_none() {
         nouns.push(w.to_string());
     }
