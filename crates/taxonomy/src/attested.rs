@@ -15,6 +15,9 @@ use crate::tokenize::words;
 /// olive cow".
 const BASIC_COLOURS: &[&str] = &["black", "white", "red", "green", "yellow", "blue", "brown", "orange", "pink", "purple", "gray", "grey"];
 
+/// How far apart two words of one text may be to count as sharing a caption.
+const TOGETHER_WINDOW: usize = 12;
+
 /// The longest run of words whose occurrence witnesses a word's company.
 const MAX_SPAN: usize = 5;
 
@@ -49,7 +52,8 @@ pub(crate) struct Attested {
     across: HashSet<(String, String)>,
     /// Hashes of every run of two to five words.
     spans: HashSet<u64>,
-    /// Hashes of the pairs of words that share a caption somewhere, singular forms, unordered.
+    /// Hashes of the pairs of words that share a caption somewhere (at most a dozen words
+    /// apart), singular forms, unordered.
     together: HashSet<u64>,
     /// Word → the words that follow it somewhere, in a fixed order.
     after: HashMap<String, BTreeSet<String>>,
@@ -67,8 +71,9 @@ impl Attested {
         let mut a = Attested::default();
         for s in sentences {
             let w: Vec<String> = words(s.as_ref()).iter().filter(|x| x.len() > 2).map(|x| singular(lex, x)).collect();
+            // Within a caption's reach: a long text pairs each word with its next dozen only.
             for i in 0..w.len() {
-                for j in i + 1..w.len() {
+                for j in i + 1..(i + TOGETHER_WINDOW).min(w.len()) {
                     a.together.insert(pair_hash(&w[i], &w[j]));
                 }
             }
