@@ -328,7 +328,7 @@ fn added(wn: Option<&WordNet>, al: &Alignment, side_a: bool, i: usize) -> Option
         }
         (Class::Spatial(_), _) => Finding::new(Uncertain, K::Spatial, format!("relation: {what}")),
         (Class::Colour, _) => Finding::new(Change, K::Attribute, format!("added colour: {what}")),
-        _ if u.has(Category::Age) && mine.get(i + 1).and_then(person).is_some_and(|(_, age)| age != ' ') => {
+        _ if matches!(u.text.as_str(), "young" | "little" | "small") && mine.get(i + 1).and_then(person).is_some_and(|(_, age)| age == 'c') => {
             Finding::new(Same, K::Synonym, format!("an age the person word already says: {what}"))
         }
         _ if u.is_visible_attribute() || u.role == Role::Adj => {
@@ -336,7 +336,9 @@ fn added(wn: Option<&WordNet>, al: &Alignment, side_a: bool, i: usize) -> Option
             let next = mine[i + 1..].iter().find(|n| n.class != Class::Filler);
             if next.is_some_and(|n| matches!(n.class, Class::Count(_))) {
                 Finding::new(Same, K::Synonym, format!("describes a quantity: {what}"))
-            } else if u.is_visible_attribute() {
+            } else if u.is_visible_attribute() || (u.text.ends_with("ed") || u.text.ends_with("ing")) && mine.get(i + 1).is_some_and(|n| n.role == Role::Noun) {
+                // A listed attribute, or a participle that describes the next noun ("a bearded
+                // man", "a steaming bowl").
                 Finding::new(Change, K::Attribute, format!("added attribute: {what}"))
             } else {
                 // "grassy field", "sandy beach", "open field": often what the noun implies.

@@ -66,7 +66,11 @@ impl Unit {
     pub(crate) fn is_person(&self, wn: Option<&WordNet>) -> bool {
         self.has(Category::Subject)
             || matches!(self.text.as_str(), "person" | "people" | "someone" | "somebody" | "human" | "individual" | "persons")
-            || wn.is_some_and(|wn| self.nouns.first().is_some_and(|n| wn.first_lexfile(n, Pos::Noun) == Some(lexfile::PERSON)))
+            || wn.is_some_and(|wn| self.nouns.first().is_some_and(|n| {
+                // Both most frequent senses: a "hot dog" is a show-off only second to a sausage.
+                let files = wn.lexfiles(n, Pos::Noun, 2);
+                !files.is_empty() && files.iter().all(|&f| f == lexfile::PERSON)
+            }))
     }
 
     /// An attribute adjective the lexicon lists (size, material, state, age).
@@ -207,7 +211,8 @@ fn word(wn: Option<&WordNet>, w: &str, tags: Vec<Tag>, at: usize, next_is_word: 
         advs = wn.has(w, Pos::Adv);
     }
     // An -ing or -ed form, or an irregular past ("took"), with a verb reading: a verb.
-    let inflected = verbs.iter().any(|v| v != w) && (w.ends_with("ing") || w.ends_with("ed") || !w.ends_with('s'));
+    // An irregular past that is also a noun ("stove", "saw", "left") is read as the noun.
+    let inflected = verbs.iter().any(|v| v != w) && (w.ends_with("ing") || w.ends_with("ed") || (!w.ends_with('s') && nouns.is_empty()));
     let attribute = tags.iter().any(|t| t.cat.is_attribute());
     let person = tags.iter().any(|t| matches!(t.cat, Category::Subject | Category::Generic | Category::Object));
     let role = if inflected && !attribute && !NOT_VERBS.contains(&w) {

@@ -54,7 +54,7 @@ fn meaning_preserving_edits_are_judged_the_same() {
 }
 
 /// The labelled written set: false alarms on paraphrases at most 10%, changes detected at least
-/// 80% (83% measured: the judge leaves a replaced verb of the same kind, or an edit among other
+/// 80% (86% measured: the judge leaves a replaced verb of the same kind, or an edit among other
 /// differences, uncertain), and at least 95% of what the judge reports real. Every miss is
 /// printed.
 #[test]
