@@ -178,12 +178,25 @@ impl Lexicon {
     fn natural(&self, kind: FailureKind, a: &str, b: &str, wa: &[String], wb: &[String], attested: &Attested) -> bool {
         // A person's gender or age exchanged along a lexicon line ("man" / "woman") keeps the
         // sentence as natural as it was, unless a pronoun still speaks of the other.
+        if !grammatical(wb) {
+            return false;
+        }
         let gendered = wa.iter().any(|w| matches!(w.as_str(), "he" | "she" | "his" | "her" | "him" | "himself" | "herself" | "hers"));
         if kind == FailureKind::Subject {
             return !gendered;
         }
-        if !grammatical(wb) {
-            return false;
+        // A count belongs on the head of a compound ("two dirt roads", never "two dirts road").
+        if kind == FailureKind::Quantifier {
+            let k = wa.iter().zip(wb).position(|(x, y)| x != y);
+            let noun = |w: &String| WordNet::installed().is_some_and(|wn| wn.has(w, Pos::Noun) && !wn.has(w, Pos::Adj) && !wn.has(w, Pos::Verb));
+            if k.is_some_and(|k| wb.iter().skip(k + 1).take(2).collect::<Vec<_>>().windows(2).any(|p| p[0].ends_with('s') && noun(p[1]))) {
+                return false;
+            }
+            // ... and the verb and pronouns after it must agree: "three men stands … his".
+            let verb_s = |w: &String| w.ends_with('s') && WordNet::installed().is_some_and(|wn| wn.lemmas(w, Pos::Verb).iter().any(|l| l != w));
+            if k.is_some_and(|k| wb.iter().skip(k + 2).take(4).any(|w| verb_s(w) || matches!(w.as_str(), "his" | "her" | "its" | "is"))) {
+                return false;
+            }
         }
         // "with" after a participle ("decorated with", "topped with") says what something is
         // made of; only "with" after a thing or a person ("a man with a hat") can lose it.
@@ -244,7 +257,8 @@ impl Lexicon {
         // "a man and man", or a swapped head of a compound ("a baseball child"), reads wrong.
         let doubled = wb.windows(3).any(|p| p[1] == "and" && p[0] == p[2]);
         let compound = WordNet::installed().is_some_and(|wn| {
-            at.iter().any(|&k| k > 0 && wn.has(&wa[k - 1], Pos::Noun) && !wn.has(&wa[k - 1], Pos::Adj) && !matches!(wa[k - 1].as_str(), "a" | "an" | "the"))
+            let noun_only = |w: &String| wn.has(w, Pos::Noun) && !wn.has(w, Pos::Adj) && !wn.has(w, Pos::Verb) && !matches!(w.as_str(), "a" | "an" | "the");
+            at.iter().any(|&k| (k > 0 && noun_only(&wa[k - 1])) || wa.get(k + 1).is_some_and(noun_only))
         });
         if doubled || compound || changed.is_empty() {
             return false;
@@ -252,7 +266,9 @@ impl Lexicon {
         WordNet::installed().is_some_and(|wn| {
             let file = |w: &String| wn.lemmas(w, Pos::Noun).first().and_then(|n| wn.lexfiles(n, Pos::Noun, 1).first().copied());
             let (x, y) = (file(changed[0]), file(changed[changed.len() - 1]));
-            x == y && (x == Some(lexfile::ANIMAL) || x == Some(lexfile::PERSON) && !gendered)
+            // People of one age only: "a baby holding a man" is no caption.
+            let age = |w: &String| crate::judge::person_age(w);
+            x == y && (x == Some(lexfile::ANIMAL) || x == Some(lexfile::PERSON) && !gendered && age(changed[0]) == age(changed[changed.len() - 1]))
         })
     }
 }
@@ -265,6 +281,7 @@ fn grammatical(w: &[String]) -> bool {
     !w.windows(3).any(|p| p[1] == "and" && p[0] == p[2])
         && !w.windows(2).any(|p| matches!(p[0].as_str(), "a" | "an") && (MANY.contains(&p[1].as_str()) || plural_noun(&p[1])))
         && !w.windows(3).any(|p| plural_noun(&p[0]) && matches!(p[1].as_str(), "that" | "which" | "who") && matches!(p[2].as_str(), "is" | "has" | "was"))
+        && !w.windows(3).any(|p| MANY.contains(&p[0].as_str()) && plural_noun(&p[1]) && matches!(p[2].as_str(), "is" | "has" | "was"))
         && !w.windows(2).any(|p| MANY.contains(&p[0].as_str()) && p[1].len() > 2 && !plural_noun(&p[1]) && !p[1].ends_with("ren") && !matches!(p[1].as_str(), "people" | "men" | "women" | "sheep" | "deer" | "fish" | "of" | "small" | "large" | "big" | "little" | "young" | "old" | "white" | "black" | "brown"))
 }
 

@@ -114,6 +114,12 @@ pub(crate) struct Alignment {
     pub(crate) anchors: Vec<(usize, usize)>,
 }
 
+/// The age a person word says: `'a'` adult, `'c'` child, `' '` when it does not say (or the
+/// word is no person word the judge lists).
+pub(crate) fn person_age(word: &str) -> char {
+    rules::person_age(word)
+}
+
 /// Whether a WordNet lexicographer file holds things a picture shows (animals, artifacts,
 /// food, plants, people, body parts, substances).
 pub(crate) fn is_concrete(lexfile: u8) -> bool {

@@ -104,8 +104,10 @@ pub(crate) fn moved(al: &Alignment) -> Vec<Finding> {
 /// change of voice puts "by" between them on one side only; neither is a swap.
 fn swapped_nouns(al: &Alignment) -> Option<Finding> {
     let nouns: Vec<usize> = (0..al.a.len()).filter(|&i| is_noun(&al.a[i]) && al.to_b[i].is_some()).collect();
-    for w in nouns.windows(2) {
-        let (x, y) = (w[0], w[1]);
+    // Every pair, not only neighbours: "a woman handing a baby to a man" swaps the two people
+    // around the baby.
+    let pairs = nouns.iter().enumerate().flat_map(|(k, &x)| nouns[k + 1..].iter().map(move |&y| (x, y)));
+    for (x, y) in pairs {
         let (bx, by) = (al.to_b[x]?, al.to_b[y]?);
         if by >= bx {
             continue;

@@ -58,6 +58,11 @@ const PERSONS: &[(&str, char, char)] = &[
     ("young_man", 'm', 'a'), ("young_woman", 'f', 'a'), ("little_girl", 'f', 'c'), ("little_boy", 'm', 'c'), ("gal", 'f', ' '),
 ];
 
+pub(crate) fn person_age(word: &str) -> char {
+    let w = word.trim_end_matches('s');
+    PERSONS.iter().find(|(p, _, _)| *p == word || *p == w).map_or(' ', |&(_, _, age)| age)
+}
+
 fn person(u: &Unit) -> Option<(char, char)> {
     let mut keys = vec![u.text.replace(' ', "_")];
     keys.extend(u.nouns.iter().cloned());
@@ -198,8 +203,8 @@ fn replaced(lex: &Lexicon, wn: Option<&WordNet>, x: &Unit, y: &Unit, s: Slot) ->
                 Finding::new(Same, K::Synonym, format!("synonyms: {pair}"))
             } else if materials || [Category::Size, Category::State, Category::Age].into_iter().any(contrast) {
                 Finding::new(Change, K::Attribute, format!("attribute: {pair}"))
-            } else if spelling_slip(p, q) {
-                Finding::new(Same, K::Synonym, format!("spelling: {pair}"))
+            } else if spelling_slip(p, q) || built_on(p, q) {
+                Finding::new(Same, K::Synonym, format!("spelling or one word built on the other: {pair}"))
             } else {
                 Finding::new(Uncertain, K::Attribute, format!("other adjectives: {pair}"))
             }
@@ -207,6 +212,13 @@ fn replaced(lex: &Lexicon, wn: Option<&WordNet>, x: &Unit, y: &Unit, s: Slot) ->
         Slot::Other if spelling_slip(p, q) || synonyms => Finding::new(Same, K::Synonym, format!("spelling: {pair}")),
         Slot::Other => Finding::new(Uncertain, K::Other, format!("words WordNet does not know: {pair}")),
     }
+}
+
+/// Whether one word is the other with something added ("wood" / "wooden", "counter" /
+/// "countertop").
+fn built_on(p: &str, q: &str) -> bool {
+    let (short, long) = if p.len() <= q.len() { (p, q) } else { (q, p) };
+    short.len() >= 4 && short != long && long.starts_with(short)
 }
 
 fn any_pair(xs: &[String], ys: &[String], f: impl Fn(&str, &str) -> bool) -> bool {
@@ -245,8 +257,7 @@ fn noun_replaced(wn: Option<&WordNet>, x: &Unit, y: &Unit, synonyms: bool, pair:
         };
     }
     // One word built on the other ("counter" / "countertop", "control" / "controller").
-    let (short, long) = if p.len() <= q.len() { (p, q) } else { (q, p) };
-    if short.len() >= 5 && long.starts_with(short) {
+    if built_on(p, q) {
         return Finding::new(Uncertain, K::Object, format!("one word built on the other: {pair}"));
     }
     if let Some(wn) = wn {
@@ -336,7 +347,7 @@ fn added(wn: Option<&WordNet>, al: &Alignment, side_a: bool, i: usize) -> Option
             let next = mine[i + 1..].iter().find(|n| n.class != Class::Filler);
             if next.is_some_and(|n| matches!(n.class, Class::Count(_))) {
                 Finding::new(Same, K::Synonym, format!("describes a quantity: {what}"))
-            } else if u.is_visible_attribute() || (u.text.ends_with("ed") || u.text.ends_with("ing")) && mine.get(i + 1).is_some_and(|n| n.role == Role::Noun) {
+            } else if u.is_visible_attribute() || (u.text.ends_with("ed") || u.text.ends_with("ing")) && mine.get(i + 1).is_some_and(|n| n.role == Role::Noun) && i > 0 && matches!(mine[i - 1].text.as_str(), "a" | "an" | "the") {
                 // A listed attribute, or a participle that describes the next noun ("a bearded
                 // man", "a steaming bowl").
                 Finding::new(Change, K::Attribute, format!("added attribute: {what}"))

@@ -147,7 +147,8 @@ pub(crate) fn units(lex: &Lexicon, wn: Option<&WordNet>, text: &str) -> Vec<Unit
         let next = out.get(k + 1);
         // A participle between a determiner and its noun describes it: "a steaming bowl",
         // "a bearded man".
-        let determined = prev.is_none_or(|p| p.class == Class::Filler || p.role == Role::Adj || matches!(p.class, Class::Count(_) | Class::Colour));
+        // Only right after a determiner or another description: "while riding skis" is a verb.
+        let determined = prev.is_none_or(|p| matches!(p.text.as_str(), "a" | "an" | "the" | "his" | "her" | "their" | "its" | "this" | "that") || p.role == Role::Adj || matches!(p.class, Class::Count(_) | Class::Colour));
         if out[k].role == Role::Verb && determined && next.is_some_and(|n| n.role == Role::Noun && n.class == Class::Word) {
             out[k].role = Role::Adj;
             continue;
