@@ -1,6 +1,8 @@
 -- Step 3 offline: new pairs for each category by editing corpus sentences the way the kind
--- calls for (negate, flip a preposition, swap roles, change a number…); every edit is checked
--- by the structural judge. Deterministic for a corpus and seed.
+-- calls for (negate, flip a preposition, swap roles, change a number…). An edit is kept only
+-- when the corpus itself witnesses the words it brings in (their word pairs, the runs around
+-- them, the captions they share) and the structural judge confirms its kind. Deterministic for
+-- a corpus and seed.
 --
 --   lookalike -t corpus=… -f sql/scrape.sql -f sql/categorize_offline.sql -f sql/generate_offline.sql
 
