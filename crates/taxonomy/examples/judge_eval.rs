@@ -124,26 +124,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  precision of reported         {}  (borderline left out)", rate(real, real + false_alarm));
         println!("  precision, borderline = false {}", rate(real, reported.len()));
         println!("  seconds per pair              {per_pair:.6}");
-        let mut kinds: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-        for (r, v) in rows.iter().zip(&judged).filter(|(r, _)| r.label == "change") {
-            let e = kinds.entry(r.kind.as_str()).or_default();
-            e.1 += 1;
-            e.0 += (v.0 == Judgement::ChangesMeaning) as usize;
-        }
-        println!("  detection per kind:");
-        for (k, (hit, n)) in &kinds {
-            println!("    {k:<18} {}", rate(*hit, *n));
-        }
-        let mut alarms: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-        for (r, v) in rows.iter().zip(&judged).filter(|(r, _)| r.label == "same") {
-            let e = alarms.entry(r.kind.as_str()).or_default();
-            e.1 += 1;
-            e.0 += (v.0 == Judgement::ChangesMeaning) as usize;
-        }
-        println!("  false alarms per shape:");
-        for (k, (hit, n)) in &alarms {
-            println!("    {k:<18} {}", rate(*hit, *n));
-        }
+        // Per kind of the pairs with `label`: how many the judge reports as changes.
+        let reported_per_kind = |label: &str, heading: &str| {
+            let mut kinds: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+            for (r, v) in rows.iter().zip(&judged).filter(|(r, _)| r.label == label) {
+                let e = kinds.entry(r.kind.as_str()).or_default();
+                e.1 += 1;
+                e.0 += (v.0 == Judgement::ChangesMeaning) as usize;
+            }
+            println!("  {heading}:");
+            for (k, (hit, n)) in &kinds {
+                println!("    {k:<18} {}", rate(*hit, *n));
+            }
+        };
+        reported_per_kind("change", "detection per kind");
+        reported_per_kind("same", "false alarms per shape");
         if show > 0 {
             println!("  wrong (label → judgement):");
             let wrong = rows.iter().zip(&judged).filter(|(r, v)| {
