@@ -111,6 +111,24 @@ pub fn summary_prompt(texts: &[&str], total: usize) -> String {
     prompt
 }
 
+/// Ours: the LLM judge. One picture must fit both captions for a pair to be the same; the
+/// answer format is one numbered line per pair, so a batch costs one request.
+pub fn judge_prompt(pairs: &[(String, String)]) -> String {
+    let mut prompt = String::from(
+        "You compare image captions. For each numbered pair below, decide whether one picture could fit both captions, \
+         with nothing that either caption states left out or contradicted.\n\
+         Answer \"different\" when a picture drawn for one caption would fail to show something the other states: \
+         another object, attribute, colour, number, spatial relation, action or person, a negation, or an added visible detail.\n\
+         Answer \"same\" when only the wording differs (synonyms, word order, active or passive voice, tense).\n\
+         Answer \"unsure\" when you cannot tell.\n\
+         Reply with one line per pair, in order, written as \"<number>: same\", \"<number>: different\" or \"<number>: unsure\", and nothing else.\n\n",
+    );
+    for (i, (a, b)) in pairs.iter().enumerate() {
+        prompt.push_str(&format!("{}. A: {} | B: {}\n", i + 1, a.replace('\n', " "), b.replace('\n', " ")));
+    }
+    prompt
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,22 +226,4 @@ mod tests {
         assert!(relevance_prompt("a", "b", "cars").contains("domain: cars?"));
         assert_eq!(pair_line("a\tb", "c"), "\"a\tb\"\tc");
     }
-}
-
-/// Ours: the LLM judge. One picture must fit both captions for a pair to be the same; the
-/// answer format is one numbered line per pair, so a batch costs one request.
-pub fn judge_prompt(pairs: &[(String, String)]) -> String {
-    let mut prompt = String::from(
-        "You compare image captions. For each numbered pair below, decide whether one picture could fit both captions, \
-         with nothing that either caption states left out or contradicted.\n\
-         Answer \"different\" when a picture drawn for one caption would fail to show something the other states: \
-         another object, attribute, colour, number, spatial relation, action or person, a negation, or an added visible detail.\n\
-         Answer \"same\" when only the wording differs (synonyms, word order, active or passive voice, tense).\n\
-         Answer \"unsure\" when you cannot tell.\n\
-         Reply with one line per pair, in order, written as \"<number>: same\", \"<number>: different\" or \"<number>: unsure\", and nothing else.\n\n",
-    );
-    for (i, (a, b)) in pairs.iter().enumerate() {
-        prompt.push_str(&format!("{}. A: {} | B: {}\n", i + 1, a.replace('\n', " "), b.replace('\n', " ")));
-    }
-    prompt
 }

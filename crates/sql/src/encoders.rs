@@ -50,6 +50,9 @@ pub struct Loaded {
     cache: Mutex<Option<ModelCache>>,
 }
 
+/// A model and the vectors of a batch of texts (`None` for a NULL text).
+pub type Embedded = (Arc<Loaded>, Vec<Option<Vec<f32>>>);
+
 impl EncoderRegistry {
     /// A registry over a models directory; `cache_root` None disables the on-disk cache.
     pub fn new(models: Models, cache_root: Option<PathBuf>, options: EncoderOptions) -> EncoderRegistry {
@@ -83,7 +86,7 @@ impl EncoderRegistry {
     }
 
     /// Embeds texts (`None` stays `None`), reading and filling the cache.
-    pub fn embed(&self, name: &str, texts: &[Option<&str>]) -> Result<(Arc<Loaded>, Vec<Option<Vec<f32>>>), EmbedError> {
+    pub fn embed(&self, name: &str, texts: &[Option<&str>]) -> Result<Embedded, EmbedError> {
         let loaded = self.get(name).map_err(EmbedError::Encode)?;
         let dim = loaded.encoder.dim();
         let mut cache_slot = loaded.cache.lock().unwrap();
