@@ -269,7 +269,7 @@ fn noun_replaced(wn: Option<&WordNet>, x: &Unit, y: &Unit, synonyms: bool, pair:
         return Finding::new(Same, K::Synonym, format!("a more general word: {pair}"));
     }
     match wn {
-        Some(wn) if concrete(wn, x, 3) && concrete(wn, y, 3) => Finding::new(Change, K::Object, format!("another thing: {pair}")),
+        Some(wn) if concrete(wn, x, 4) && concrete(wn, y, 4) => Finding::new(Change, K::Object, format!("another thing: {pair}")),
         Some(_) => Finding::new(Uncertain, K::Object, format!("another noun, not a thing a picture shows for sure: {pair}")),
         None => Finding::new(Uncertain, K::Object, format!("another noun: {pair}")),
     }
