@@ -145,9 +145,14 @@ impl Attested {
             // somewhere, with "pulling", but never with "subway".
             let near = content.iter().filter(|&&j| j != i && j.abs_diff(i) <= 5 && w[j].len() > 2);
             let together = near.clone().all(|&j| self.together.contains(&pair_hash(&singular(lex, &w[i]), &singular(lex, &w[j]))));
+            // A new verb also keeps company with the word after its object: "playing tennis on"
+            // is witnessed, "swinging tennis on" is not.
+            let verb = (w[i].ends_with("ing") || w[i].ends_with("ed")) && tags[i].iter().any(|t| t.cat == Category::Verb);
+            let object_end = after.clone().next().map(|q| q + 1).filter(|&e| verb && e < w.len() && e - i < MAX_SPAN);
             together
                 && before.filter(|&p| i - p < MAX_SPAN).all(|p| self.spans.contains(&span_hash(&w[p..=i])))
                 && after.filter(|&q| q - i < MAX_SPAN).all(|q| self.spans.contains(&span_hash(&w[i..=q])))
+                && object_end.is_none_or(|e| self.spans.contains(&span_hash(&w[i..=e])))
         });
         across_ok && company_ok && b.iter().filter(|p| !seen(p)).all(|p| self.pairs.contains(p) || closed.contains(&p.0) || closed.contains(&p.1))
     }

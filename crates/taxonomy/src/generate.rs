@@ -246,11 +246,15 @@ impl Lexicon {
             }
             return attested.natural(self, a, b, kind == FailureKind::Spatial);
         }
-        // A swap is new by nature and needs no witness, but only people for people and animals
-        // for animals read as captions ("a cat chasing a dog"); swapped things make nonsense
-        // ("a laptop desk on a computer"). Attribute swaps move words a caption already has.
+        // A swap needs only people for people and animals for animals ("a cat chasing a dog");
+        // swapped things make nonsense ("a laptop desk on a computer"). Attribute swaps move
+        // words a caption already has.
         if kind != FailureKind::RoleSwap {
             return true;
+        }
+        // Each swapped noun must still be witnessed where it now stands: "riding a dog" is not.
+        if !attested.natural(self, a, b, false) {
+            return false;
         }
         let at: Vec<usize> = (0..wa.len().min(wb.len())).filter(|&k| wa[k] != wb[k]).collect();
         let changed: Vec<&String> = at.iter().map(|&k| &wa[k]).collect();
