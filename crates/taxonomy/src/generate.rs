@@ -182,12 +182,19 @@ impl Lexicon {
             return false;
         }
         let gendered = wa.iter().any(|w| matches!(w.as_str(), "he" | "she" | "his" | "her" | "him" | "himself" | "herself" | "hers"));
+        // Gender and age only: an occupation swapped ("a surfer" / "a student") shows nothing.
         if kind == FailureKind::Subject {
-            return !gendered;
+            let people = wa.iter().zip(wb).filter(|(x, y)| x != y).all(|(x, y)| crate::judge::is_gender_or_age(x) && crate::judge::is_gender_or_age(y));
+            return !gendered && people;
         }
         // A count belongs on the head of a compound ("two dirt roads", never "two dirts road").
         if kind == FailureKind::Quantifier {
-            let k = wa.iter().zip(wb).position(|(x, y)| x != y);
+            // Count things, not places: "two beaches", "three fields" are no photo.
+            let place = |w: &String| WordNet::installed().is_some_and(|wn| wn.lemmas(w, Pos::Noun).first().is_some_and(|n| wn.lexfiles(n, Pos::Noun, 1).iter().any(|f| matches!(*f, 15 | 17))));
+            if wa.iter().zip(wb).any(|(x, y)| x != y && place(y)) {
+                return false;
+            }
+            let k = wa.iter().zip(wb).rposition(|(x, y)| x != y);
             let noun = |w: &String| WordNet::installed().is_some_and(|wn| wn.has(w, Pos::Noun) && !wn.has(w, Pos::Adj) && !wn.has(w, Pos::Verb));
             if k.is_some_and(|k| wb.iter().skip(k + 1).take(2).collect::<Vec<_>>().windows(2).any(|p| p[0].ends_with('s') && noun(p[1]))) {
                 return false;
@@ -230,7 +237,13 @@ impl Lexicon {
         if kind == FailureKind::Object {
             let lexfile_of = |w: &String| WordNet::installed().and_then(|wn| wn.lemmas(w, Pos::Noun).first().and_then(|n| wn.lexfiles(n, Pos::Noun, 1).first().copied()));
             let swapped: Vec<(&String, &String)> = wa.iter().zip(wb).filter(|(x, y)| x != y).collect();
-            let same_kind = wa.len() == wb.len() && swapped.iter().all(|(x, y)| lexfile_of(x).is_some() && lexfile_of(x) == lexfile_of(y) || matches!(x.as_str(), "a" | "an"));
+            let near = |x: &String, y: &String| {
+                WordNet::installed().is_some_and(|wn| {
+                    let base = |w: &String| wn.lemmas(w, Pos::Noun).into_iter().last().unwrap_or_else(|| w.clone());
+                    wn.near_kinds(&base(x), &base(y), Pos::Noun, 4)
+                })
+            };
+            let same_kind = wa.len() == wb.len() && swapped.iter().all(|(x, y)| lexfile_of(x).is_some() && lexfile_of(x) == lexfile_of(y) && near(x, y) || matches!(x.as_str(), "a" | "an"));
             // ... and a thing the caption does not already name ("towels hanging by the towel").
             let repeats = swapped.iter().any(|(_, y)| wa.contains(y));
             if !same_kind || repeats {
@@ -250,7 +263,9 @@ impl Lexicon {
         // swapped things make nonsense ("a laptop desk on a computer"). Attribute swaps move
         // words a caption already has.
         if kind != FailureKind::RoleSwap {
-            return true;
+            // Materials traded between things ("wooden ducks on a fur walkway") read as nonsense.
+            let materials = self.annotate(wa).iter().zip(wa.iter().zip(wb)).any(|(tags, (x, y))| x != y && tags.iter().any(|t| t.cat == crate::lexicon::Category::Material));
+            return !materials;
         }
         // Each swapped noun must still be witnessed where it now stands: "riding a dog" is not.
         if !attested.natural(self, a, b, false) {
@@ -278,11 +293,12 @@ impl Lexicon {
 }
 
 /// Agreement an edit can break: "a two dogs", "a dogs", "two clocks that is", "a bride and
-/// bride".
+/// bride", "catching or catching", "one staring and one staring".
 fn grammatical(w: &[String]) -> bool {
     const MANY: &[&str] = &["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "many", "some"];
     let plural_noun = |x: &str| x.len() > 3 && x.ends_with('s') && !x.ends_with("ss") && !x.ends_with("us") && !x.ends_with("is");
-    !w.windows(3).any(|p| p[1] == "and" && p[0] == p[2])
+    !w.windows(3).any(|p| matches!(p[1].as_str(), "and" | "or") && p[0] == p[2])
+        && !w.windows(5).any(|p| p[0] == "one" && p[2] == "and" && p[3] == "one" && p[1] == p[4])
         && !w.windows(2).any(|p| matches!(p[0].as_str(), "a" | "an") && (MANY.contains(&p[1].as_str()) || plural_noun(&p[1])))
         && !w.windows(3).any(|p| plural_noun(&p[0]) && matches!(p[1].as_str(), "that" | "which" | "who") && matches!(p[2].as_str(), "is" | "has" | "was"))
         && !w.windows(3).any(|p| MANY.contains(&p[0].as_str()) && plural_noun(&p[1]) && matches!(p[2].as_str(), "is" | "has" | "was"))

@@ -120,6 +120,11 @@ pub(crate) fn person_age(word: &str) -> char {
     rules::person_age(word)
 }
 
+/// Whether `word` is one of the gender and age words a picture tells apart ("man", "girl").
+pub(crate) fn is_gender_or_age(word: &str) -> bool {
+    rules::person_age(word) != ' ' || rules::person_gender(word) != ' '
+}
+
 /// Whether a WordNet lexicographer file holds things a picture shows (animals, artifacts,
 /// food, plants, people, body parts, substances).
 pub(crate) fn is_concrete(lexfile: u8) -> bool {

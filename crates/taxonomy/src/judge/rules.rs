@@ -58,9 +58,16 @@ const PERSONS: &[(&str, char, char)] = &[
     ("young_man", 'm', 'a'), ("young_woman", 'f', 'a'), ("little_girl", 'f', 'c'), ("little_boy", 'm', 'c'), ("gal", 'f', ' '),
 ];
 
+pub(crate) fn person_gender(word: &str) -> char {
+    let w = word.trim_end_matches('s');
+    let plural = match word { "men" => "man", "women" => "woman", "children" => "child", _ => w };
+    PERSONS.iter().find(|(p, _, _)| *p == word || *p == plural).map_or(' ', |&(_, g, _)| g)
+}
+
 pub(crate) fn person_age(word: &str) -> char {
     let w = word.trim_end_matches('s');
-    PERSONS.iter().find(|(p, _, _)| *p == word || *p == w).map_or(' ', |&(_, _, age)| age)
+    let plural = match word { "men" => "man", "women" => "woman", "children" => "child", _ => w };
+    PERSONS.iter().find(|(p, _, _)| *p == word || *p == plural).map_or(' ', |&(_, _, age)| age)
 }
 
 fn person(u: &Unit) -> Option<(char, char)> {

@@ -254,6 +254,24 @@ impl WordNet {
         !sa.is_empty() && self.synsets(b, pos).iter().any(|s| sa.contains(s))
     }
 
+    /// Whether the most frequent senses of `a` and `b` meet within `depth` steps up from each:
+    /// near kinds of thing ("cat" / "dog"), not merely two artifacts ("flag" / "airplane").
+    pub fn near_kinds(&self, a: &str, b: &str, pos: Pos, depth: usize) -> bool {
+        let up = |lemma: &str| -> HashSet<u32> {
+            let mut seen = HashSet::new();
+            let mut queue: VecDeque<(u32, usize)> = self.synsets(lemma, pos).iter().take(1).map(|&s| (s, 0)).collect();
+            while let Some((s, d)) = queue.pop_front() {
+                if d > depth || !seen.insert(s) {
+                    continue;
+                }
+                queue.extend(self.synsets[s as usize].up.iter().map(|&u| (u, d + 1)));
+            }
+            seen
+        };
+        let x = up(a);
+        !x.is_empty() && up(b).iter().any(|s| x.contains(s))
+    }
+
     /// Whether some sense of `general` is a hypernym of one of the two most frequent senses of
     /// `specific`, at most `depth` steps up. (Rare senses make almost anything a kind of
     /// almost anything: "plane" and "bird" share a rare sense chain.)
