@@ -201,7 +201,7 @@ impl Lexicon {
             }
             // ... and the verb and pronouns after it must agree: "three men stands … his".
             let verb_s = |w: &String| w.ends_with('s') && WordNet::installed().is_some_and(|wn| wn.lemmas(w, Pos::Verb).iter().any(|l| l != w));
-            if k.is_some_and(|k| wb.iter().skip(k + 2).take(4).any(|w| verb_s(w) || matches!(w.as_str(), "his" | "her" | "its" | "is"))) {
+            if k.is_some_and(|k| wb.iter().skip(k + 1).take(5).any(|w| verb_s(w) || matches!(w.as_str(), "his" | "her" | "its" | "is" | "was" | "has"))) {
                 return false;
             }
         }
