@@ -195,8 +195,12 @@ impl Lexicon {
                 return false;
             }
             let k = wa.iter().zip(wb).rposition(|(x, y)| x != y);
-            let noun = |w: &String| WordNet::installed().is_some_and(|wn| wn.has(w, Pos::Noun) && !wn.has(w, Pos::Adj) && !wn.has(w, Pos::Verb));
-            if k.is_some_and(|k| wb.iter().skip(k + 1).take(2).collect::<Vec<_>>().windows(2).any(|p| p[0].ends_with('s') && noun(p[1]))) {
+            let noun = |w: &String| WordNet::installed().is_some_and(|wn| wn.has(w, Pos::Noun) && !wn.has(w, Pos::Adj));
+            if k.is_some_and(|k| wb.iter().skip(k).take(3).collect::<Vec<_>>().windows(2).any(|p| p[0].ends_with('s') && noun(p[1]))) {
+                return false;
+            }
+            // ... and a thing counted once: "three cars of cars".
+            if k.is_some_and(|k| wb[k + 1..].iter().take(3).any(|w| *w == wb[k])) {
                 return false;
             }
             // ... and the verb and pronouns after it must agree: "three men stands … his".
