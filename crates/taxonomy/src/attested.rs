@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::judge::wordnet::{Pos, WordNet};
+use crate::judge::wordnet::WordNet;
 use crate::lexicon::{Category, Lexicon};
 use crate::sentence::{Sentence, Splice};
 use crate::tokenize::words;
@@ -104,9 +104,10 @@ impl Attested {
     pub(crate) fn natural(&self, lex: &Lexicon, original: &str, edited: &str, relations_free: bool) -> bool {
         let before: HashSet<(String, String)> = bigrams(original).into_iter().collect();
         let w = words(edited);
+        let tags = lex.annotate(&w);
         let closed: HashSet<&String> = w
             .iter()
-            .zip(lex.annotate(&w))
+            .zip(&tags)
             .filter(|(w, tags)| {
                 BASIC_COLOURS.contains(&w.as_str())
                     || tags.iter().any(|t| matches!(t.cat, Category::Negation | Category::Presence | Category::Number | Category::Quantifier | Category::Article | Category::Function))
@@ -116,7 +117,7 @@ impl Attested {
             .collect();
         // A noun made plural by a count edit keeps the company its singular had ("dogs on" /
         // "dog on").
-        let one = |w: &String| lex.morph.singulars(w).into_iter().next().unwrap_or_else(|| w.clone());
+        let one = |w: &String| singular(lex, w);
         let singular_before: HashSet<(String, String)> = before.iter().map(|(x, y)| (one(x), one(y))).collect();
         let seen = |p: &(String, String)| before.contains(p) || singular_before.contains(&(one(&p.0), one(&p.1)));
         let b = bigrams(edited);
@@ -131,7 +132,6 @@ impl Attested {
         // ("woman is speaking" does; "speaking into a cake" does not).
         let original_words: HashSet<String> = words(original).iter().map(one).collect();
         // Company is kept with content words: not with auxiliaries or relations.
-        let tags = lex.annotate(&w);
         let light = |i: usize| closed.contains(&w[i]) || tags[i].iter().any(|t| matches!(t.cat, Category::Tense | Category::Spatial | Category::Function | Category::Article));
         let content: Vec<usize> = (0..w.len()).filter(|&i| !light(i)).collect();
         let company_ok = content.iter().enumerate().all(|(k, &i)| {
@@ -144,7 +144,7 @@ impl Attested {
             // And it must have shared a caption with every content word near it: a truck has,
             // somewhere, with "pulling", but never with "subway".
             let near = content.iter().filter(|&&j| j != i && j.abs_diff(i) <= 5 && w[j].len() > 2);
-            let together = near.clone().all(|&j| self.together.contains(&pair_hash(&singular(lex, &w[i]), &singular(lex, &w[j]))));
+            let together = near.clone().all(|&j| self.together.contains(&pair_hash(&one(&w[i]), &one(&w[j]))));
             // A new verb also keeps company with the word after its object: "playing tennis on"
             // is witnessed, "swinging tennis on" is not.
             let verb = (w[i].ends_with("ing") || w[i].ends_with("ed")) && tags[i].iter().any(|t| t.cat == Category::Verb);
@@ -168,7 +168,7 @@ impl Attested {
             .iter()
             .filter(|y| *y != here && !y.starts_with('<'))
             .filter(|y| self.pairs.contains(&((*y).clone(), next.to_string())))
-            .filter(|y| wn.lemmas(y, Pos::Noun).first().is_some_and(|n| wn.lexfiles(n, Pos::Noun, 1).iter().any(|f| crate::judge::is_concrete(*f))))
+            .filter(|y| wn.noun_kind(y).is_some_and(crate::judge::is_concrete))
             .take(limit)
             .map(|y| (s.tokens[i].start, s.tokens[i].end, y.clone()))
             .collect()

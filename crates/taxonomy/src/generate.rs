@@ -176,24 +176,25 @@ impl Lexicon {
 impl Lexicon {
     /// Whether the edit `a` → `b` reads as a caption a person would write.
     fn natural(&self, kind: FailureKind, a: &str, b: &str, wa: &[String], wb: &[String], attested: &Attested) -> bool {
-        // A person's gender or age exchanged along a lexicon line ("man" / "woman") keeps the
-        // sentence as natural as it was, unless a pronoun still speaks of the other.
         if !grammatical(wb) {
             return false;
         }
+        let kind_of = |w: &String| WordNet::installed().and_then(|wn| wn.noun_kind(w));
         let gendered = wa.iter().any(|w| matches!(w.as_str(), "he" | "she" | "his" | "her" | "him" | "himself" | "herself" | "hers"));
-        // Gender and age only: an occupation swapped ("a surfer" / "a student") shows nothing.
+        // A person's gender or age exchanged ("man" / "woman") keeps the sentence as natural as
+        // it was, unless a pronoun still speaks of the other; an occupation swapped ("a surfer"
+        // / "a student") shows nothing.
         if kind == FailureKind::Subject {
             let people = wa.iter().zip(wb).filter(|(x, y)| x != y).all(|(x, y)| crate::judge::is_gender_or_age(x) && crate::judge::is_gender_or_age(y));
             return !gendered && people;
         }
-        // A count belongs on the head of a compound ("two dirt roads", never "two dirts road").
         if kind == FailureKind::Quantifier {
             // Count things, not places: "two beaches", "three fields" are no photo.
-            let place = |w: &String| WordNet::installed().is_some_and(|wn| wn.lemmas(w, Pos::Noun).first().is_some_and(|n| wn.lexfiles(n, Pos::Noun, 1).iter().any(|f| matches!(*f, 15 | 17))));
+            let place = |w: &String| matches!(kind_of(w), Some(lexfile::LOCATION | lexfile::OBJECT));
             if wa.iter().zip(wb).any(|(x, y)| x != y && place(y)) {
                 return false;
             }
+            // A count belongs on the head of a compound ("two dirt roads", never "two dirts road").
             let k = wa.iter().zip(wb).rposition(|(x, y)| x != y);
             let noun = |w: &String| WordNet::installed().is_some_and(|wn| wn.has(w, Pos::Noun) && !wn.has(w, Pos::Adj));
             if k.is_some_and(|k| wb.iter().skip(k).take(3).collect::<Vec<_>>().windows(2).any(|p| p[0].ends_with('s') && noun(p[1]))) {
@@ -239,7 +240,6 @@ impl Lexicon {
         // A thing replaced by a thing of its kind (an animal by an animal, a tool by a tool) keeps
         // the scene possible; "young bears sitting around a table" does not.
         if kind == FailureKind::Object {
-            let lexfile_of = |w: &String| WordNet::installed().and_then(|wn| wn.lemmas(w, Pos::Noun).first().and_then(|n| wn.lexfiles(n, Pos::Noun, 1).first().copied()));
             let swapped: Vec<(&String, &String)> = wa.iter().zip(wb).filter(|(x, y)| x != y).collect();
             let near = |x: &String, y: &String| {
                 WordNet::installed().is_some_and(|wn| {
@@ -247,7 +247,7 @@ impl Lexicon {
                     wn.near_kinds(&base(x), &base(y), Pos::Noun, 4)
                 })
             };
-            let same_kind = wa.len() == wb.len() && swapped.iter().all(|(x, y)| lexfile_of(x).is_some() && lexfile_of(x) == lexfile_of(y) && near(x, y) || matches!(x.as_str(), "a" | "an"));
+            let same_kind = wa.len() == wb.len() && swapped.iter().all(|(x, y)| kind_of(x).is_some() && kind_of(x) == kind_of(y) && near(x, y) || matches!(x.as_str(), "a" | "an"));
             // ... and a thing the caption does not already name ("towels hanging by the towel").
             let repeats = swapped.iter().any(|(_, y)| wa.contains(y));
             if !same_kind || repeats {
@@ -277,22 +277,19 @@ impl Lexicon {
         }
         let at: Vec<usize> = (0..wa.len().min(wb.len())).filter(|&k| wa[k] != wb[k]).collect();
         let changed: Vec<&String> = at.iter().map(|&k| &wa[k]).collect();
-        // "a man and man", or a swapped head of a compound ("a baseball child"), reads wrong.
-        let doubled = wb.windows(3).any(|p| p[1] == "and" && p[0] == p[2]);
+        // A swapped head of a compound ("a baseball child") reads wrong.
         let compound = WordNet::installed().is_some_and(|wn| {
             let noun_only = |w: &String| wn.has(w, Pos::Noun) && !wn.has(w, Pos::Adj) && !wn.has(w, Pos::Verb) && !matches!(w.as_str(), "a" | "an" | "the");
             at.iter().any(|&k| (k > 0 && noun_only(&wa[k - 1])) || wa.get(k + 1).is_some_and(noun_only))
         });
-        if doubled || compound || changed.is_empty() {
+        if compound || changed.is_empty() {
             return false;
         }
-        WordNet::installed().is_some_and(|wn| {
-            let file = |w: &String| wn.lemmas(w, Pos::Noun).first().and_then(|n| wn.lexfiles(n, Pos::Noun, 1).first().copied());
-            let (x, y) = (file(changed[0]), file(changed[changed.len() - 1]));
-            // People of one age only: "a baby holding a man" is no caption.
-            let age = |w: &String| crate::judge::person_age(w);
-            x == y && (x == Some(lexfile::ANIMAL) || x == Some(lexfile::PERSON) && !gendered && age(changed[0]) == age(changed[changed.len() - 1]))
-        })
+        // People of one age only: "a baby holding a man" is no caption.
+        let (first, last) = (changed[0], changed[changed.len() - 1]);
+        let (x, y) = (kind_of(first), kind_of(last));
+        let age = crate::judge::person_age;
+        x == y && (x == Some(lexfile::ANIMAL) || x == Some(lexfile::PERSON) && !gendered && age(first) == age(last))
     }
 }
 

@@ -58,16 +58,23 @@ const PERSONS: &[(&str, char, char)] = &[
     ("young_man", 'm', 'a'), ("young_woman", 'f', 'a'), ("little_girl", 'f', 'c'), ("little_boy", 'm', 'c'), ("gal", 'f', ' '),
 ];
 
+/// `(gender, age)` of a single word as written, plural or not ("men", "girls").
+fn person_word(word: &str) -> Option<(char, char)> {
+    let singular = match word {
+        "men" => "man",
+        "women" => "woman",
+        "children" => "child",
+        _ => word.trim_end_matches('s'),
+    };
+    PERSONS.iter().find(|(p, _, _)| *p == word || *p == singular).map(|&(_, g, a)| (g, a))
+}
+
 pub(crate) fn person_gender(word: &str) -> char {
-    let w = word.trim_end_matches('s');
-    let plural = match word { "men" => "man", "women" => "woman", "children" => "child", _ => w };
-    PERSONS.iter().find(|(p, _, _)| *p == word || *p == plural).map_or(' ', |&(_, g, _)| g)
+    person_word(word).map_or(' ', |(g, _)| g)
 }
 
 pub(crate) fn person_age(word: &str) -> char {
-    let w = word.trim_end_matches('s');
-    let plural = match word { "men" => "man", "women" => "woman", "children" => "child", _ => w };
-    PERSONS.iter().find(|(p, _, _)| *p == word || *p == plural).map_or(' ', |&(_, _, age)| age)
+    person_word(word).map_or(' ', |(_, a)| a)
 }
 
 fn person(u: &Unit) -> Option<(char, char)> {

@@ -60,6 +60,10 @@ pub mod lexfile {
     pub const BODY: u8 = 8;
     /// `noun.food`.
     pub const FOOD: u8 = 13;
+    /// `noun.location` (a field, a park).
+    pub const LOCATION: u8 = 15;
+    /// `noun.object`: natural objects and places (a beach, a rock).
+    pub const OBJECT: u8 = 17;
     /// `noun.person`.
     pub const PERSON: u8 = 18;
     /// `noun.plant`.
@@ -241,6 +245,12 @@ impl WordNet {
     /// The lexicographer file of the most frequent sense of `lemma` as `pos`.
     pub fn first_lexfile(&self, lemma: &str, pos: Pos) -> Option<u8> {
         self.synsets(lemma, pos).first().map(|&s| self.synsets[s as usize].lexfile)
+    }
+
+    /// The lexicographer file of the most frequent noun sense of `word`'s first base form: the
+    /// kind of thing it names (`noun.animal`, `noun.artifact`, ...).
+    pub fn noun_kind(&self, word: &str) -> Option<u8> {
+        self.lemmas(word, Pos::Noun).first().and_then(|n| self.first_lexfile(n, Pos::Noun))
     }
 
     /// The lexicographer files of the `senses` most frequent senses of `lemma` as `pos`.
