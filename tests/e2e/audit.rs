@@ -22,14 +22,24 @@ fn corpus(dir: &Path, n: usize) -> PathBuf {
 
 fn read(path: &Path) -> RecordBatch {
     let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap();
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap();
     let batches: Vec<RecordBatch> = reader.map(Result::unwrap).collect();
     concat_batches(&batches[0].schema(), &batches).unwrap()
 }
 
 fn strings(batch: &RecordBatch, name: &str) -> Vec<String> {
-    let c = arrow::compute::cast(batch.column_by_name(name).unwrap(), &arrow::datatypes::DataType::Utf8).unwrap();
-    c.as_string::<i32>().iter().map(|s| s.unwrap_or("NULL").to_string()).collect()
+    let c = arrow::compute::cast(
+        batch.column_by_name(name).unwrap(),
+        &arrow::datatypes::DataType::Utf8,
+    )
+    .unwrap();
+    c.as_string::<i32>()
+        .iter()
+        .map(|s| s.unwrap_or("NULL").to_string())
+        .collect()
 }
 
 fn audit(args: &[&str], cache: &Path) -> std::process::Output {
@@ -47,32 +57,79 @@ fn offline_audit_of_two_targets_writes_tables_and_a_report() {
     let corpus = corpus(dir.path(), 600);
     let out = dir.path().join("out");
     let cache = root().join(".lookalike/cache");
-    let run = audit(&["--corpus", corpus.to_str().unwrap(), "--target", "minilm,mpnet", "--reference", "mpnet", "--offline", "--out", out.to_str().unwrap()], &cache);
+    let run = audit(
+        &[
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--target",
+            "minilm,mpnet",
+            "--reference",
+            "mpnet",
+            "--offline",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &cache,
+    );
     let stdout = String::from_utf8_lossy(&run.stdout).to_string();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-    assert!(stdout.contains("minilm: ") && stdout.contains("mpnet: ") && stdout.contains("report.html"), "{stdout}");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        stdout.contains("minilm: ") && stdout.contains("mpnet: ") && stdout.contains("report.html"),
+        "{stdout}"
+    );
 
     // Pairs: every row a failure above the threshold, flagged by a judge, for both targets.
     let pairs = read(&out.join("pairs.parquet"));
     let candidates = read(&out.join("candidates.parquet"));
-    assert!(pairs.num_rows() >= 10, "failures in 600 captions: {}", pairs.num_rows());
+    assert!(
+        pairs.num_rows() >= 10,
+        "failures in 600 captions: {}",
+        pairs.num_rows()
+    );
     assert!(candidates.num_rows() >= pairs.num_rows());
-    let sims = pairs.column_by_name("target_sim").unwrap().as_primitive::<Float32Type>();
+    let sims = pairs
+        .column_by_name("target_sim")
+        .unwrap()
+        .as_primitive::<Float32Type>();
     assert!(sims.iter().all(|s| s.unwrap() > 0.9));
-    assert!(strings(&pairs, "flagged_by").iter().all(|f| ["reference", "structural", "both"].contains(&f.as_str())));
+    assert!(strings(&pairs, "flagged_by")
+        .iter()
+        .all(|f| ["reference", "structural", "both"].contains(&f.as_str())));
     // The judge's three answers: a structural flag is a confident change, a reference flag never
     // overrides a confident "same", and uncertain pairs are kept apart, never failures.
-    for (f, v) in strings(&pairs, "flagged_by").iter().zip(strings(&pairs, "verdict")) {
-        assert!(v != "same", "a failure the structural judge reads as the same picture");
+    for (f, v) in strings(&pairs, "flagged_by")
+        .iter()
+        .zip(strings(&pairs, "verdict"))
+    {
+        assert!(
+            v != "same",
+            "a failure the structural judge reads as the same picture"
+        );
         if f == "structural" || f == "both" {
             assert_eq!(v, "changes_meaning");
         }
     }
-    assert!(strings(&candidates, "verdict").iter().all(|v| ["changes_meaning", "same", "uncertain"].contains(&v.as_str())));
+    assert!(strings(&candidates, "verdict").iter().all(|v| [
+        "changes_meaning",
+        "same",
+        "uncertain"
+    ]
+    .contains(&v.as_str())));
     let uncertain = read(&out.join("uncertain.parquet"));
-    assert!(uncertain.num_rows() > 0, "600 captions leave some pairs uncertain");
-    assert!(strings(&uncertain, "verdict").iter().all(|v| v == "uncertain"));
-    assert!(strings(&uncertain, "flagged_by").iter().all(|f| f == "NULL"));
+    assert!(
+        uncertain.num_rows() > 0,
+        "600 captions leave some pairs uncertain"
+    );
+    assert!(strings(&uncertain, "verdict")
+        .iter()
+        .all(|v| v == "uncertain"));
+    assert!(strings(&uncertain, "flagged_by")
+        .iter()
+        .all(|f| f == "NULL"));
     assert!(stdout.contains("uncertain (kept apart)"), "{stdout}");
     let targets = strings(&pairs, "target");
     assert!(targets.contains(&"minilm".to_string()) && targets.contains(&"mpnet".to_string()));
@@ -85,41 +142,103 @@ fn offline_audit_of_two_targets_writes_tables_and_a_report() {
 
     // Categories: the structural kinds, whose counts add up to the failures of each target.
     let categories = read(&out.join("categories.parquet"));
-    let counts = categories.column_by_name("pairs").unwrap().as_primitive::<Int64Type>();
+    let counts = categories
+        .column_by_name("pairs")
+        .unwrap()
+        .as_primitive::<Int64Type>();
     let minilm_failures = targets.iter().filter(|t| *t == "minilm").count() as i64;
-    let minilm_counted: i64 = strings(&categories, "target").iter().zip(counts.iter()).filter(|(t, _)| *t == "minilm").map(|(_, c)| c.unwrap()).sum();
+    let minilm_counted: i64 = strings(&categories, "target")
+        .iter()
+        .zip(counts.iter())
+        .filter(|(t, _)| *t == "minilm")
+        .map(|(_, c)| c.unwrap())
+        .sum();
     assert_eq!(minilm_counted, minilm_failures);
 
     // Verification: the rate is what the generated pairs' similarities say.
     let generated = read(&out.join("generated.parquet"));
     let verification = read(&out.join("verification.parquet"));
     assert!(generated.num_rows() > 0, "offline generation made pairs");
-    let g_sims = generated.column_by_name("target_sim").unwrap().as_primitive::<Float32Type>();
-    let (g_target, g_category, g_verdict) = (strings(&generated, "target"), strings(&generated, "category"), strings(&generated, "verdict"));
-    let rates = verification.column_by_name("success_rate").unwrap().as_primitive::<Float64Type>();
-    for (i, (t, c)) in strings(&verification, "target").iter().zip(strings(&verification, "category")).enumerate() {
+    let g_sims = generated
+        .column_by_name("target_sim")
+        .unwrap()
+        .as_primitive::<Float32Type>();
+    let (g_target, g_category, g_verdict) = (
+        strings(&generated, "target"),
+        strings(&generated, "category"),
+        strings(&generated, "verdict"),
+    );
+    let rates = verification
+        .column_by_name("success_rate")
+        .unwrap()
+        .as_primitive::<Float64Type>();
+    for (i, (t, c)) in strings(&verification, "target")
+        .iter()
+        .zip(strings(&verification, "category"))
+        .enumerate()
+    {
         // A generated pair reproduces when the target agrees and the judge confirms the change.
-        let rows: Vec<(f32, &str)> = (0..generated.num_rows()).filter(|&j| &g_target[j] == t && g_category[j] == c).map(|j| (g_sims.value(j), g_verdict[j].as_str())).collect();
+        let rows: Vec<(f32, &str)> = (0..generated.num_rows())
+            .filter(|&j| &g_target[j] == t && g_category[j] == c)
+            .map(|j| (g_sims.value(j), g_verdict[j].as_str()))
+            .collect();
         if rows.is_empty() {
             assert!(rates.is_null(i), "{t}/{c}: no pairs, no rate");
         } else {
-            let expected = rows.iter().filter(|(s, v)| *s > 0.9 && *v == "changes_meaning").count() as f64 / rows.len() as f64;
-            assert!((rates.value(i) - expected).abs() < 1e-12, "{t}/{c}: {} vs {expected}", rates.value(i));
+            let expected = rows
+                .iter()
+                .filter(|(s, v)| *s > 0.9 && *v == "changes_meaning")
+                .count() as f64
+                / rows.len() as f64;
+            assert!(
+                (rates.value(i) - expected).abs() < 1e-12,
+                "{t}/{c}: {} vs {expected}",
+                rates.value(i)
+            );
         }
     }
     // A generated pair's similarity is the one embed() gives.
-    let (a, b) = (strings(&generated, "text_a")[0].clone(), strings(&generated, "text_b")[0].clone());
-    let q = format!("SELECT cosine_sim(embed('{}', '{}'), embed('{}', '{}')) AS s", g_target[0], a.replace('\'', "''"), g_target[0], b.replace('\'', "''"));
-    let direct: f32 = sql(&q, &[], Some(&cache)).lines().nth(1).unwrap().parse().unwrap();
-    assert!((direct - g_sims.value(0)).abs() < 1e-6, "{direct} vs {}", g_sims.value(0));
+    let (a, b) = (
+        strings(&generated, "text_a")[0].clone(),
+        strings(&generated, "text_b")[0].clone(),
+    );
+    let q = format!(
+        "SELECT cosine_sim(embed('{}', '{}'), embed('{}', '{}')) AS s",
+        g_target[0],
+        a.replace('\'', "''"),
+        g_target[0],
+        b.replace('\'', "''")
+    );
+    let direct: f32 = sql(&q, &[], Some(&cache))
+        .lines()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (direct - g_sims.value(0)).abs() < 1e-6,
+        "{direct} vs {}",
+        g_sims.value(0)
+    );
 
     // The report: every section, for both targets, and the tables are queryable by SQL.
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    for id in ["id=\"summary\"", "id=\"categories-minilm\"", "id=\"scatter-minilm\"", "id=\"bars-minilm\"", "id=\"categories-mpnet\"", "id=\"scatter-mpnet\"", "id=\"bars-mpnet\""] {
+    for id in [
+        "id=\"summary\"",
+        "id=\"categories-minilm\"",
+        "id=\"scatter-minilm\"",
+        "id=\"bars-minilm\"",
+        "id=\"categories-mpnet\"",
+        "id=\"scatter-mpnet\"",
+        "id=\"bars-mpnet\"",
+    ] {
         assert!(html.contains(id), "report lacks {id}");
     }
     let outside = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
-    assert!(!outside.contains("http://") && !outside.contains("https://") && !html.contains("<script"), "the report is self-contained and static");
+    assert!(
+        !outside.contains("http://") && !outside.contains("https://") && !html.contains("<script"),
+        "the report is self-contained and static"
+    );
     let joined = sql(&format!("SELECT count(*) AS n FROM '{}' p JOIN '{}' c ON p.target = c.target AND p.kind = c.category", out.join("pairs.parquet").display(), out.join("categories.parquet").display()), &[], None);
     assert_eq!(joined, format!("n\n{}\n", pairs.num_rows()));
     chromium_renders(&out.join("report.html"));
@@ -127,21 +246,46 @@ fn offline_audit_of_two_targets_writes_tables_and_a_report() {
 
 /// Opens the report in headless Chromium: it must load with no console message.
 fn chromium_renders(report: &Path) {
-    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"].iter().find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success())) else {
+    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find(|c| {
+            Command::new(c)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+    else {
         eprintln!("skipping the Chromium check: no chromium on PATH (apt-get install chromium)");
         return;
     };
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new(chromium)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0", "--dump-dom"])
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--dump-dom",
+        ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("file://{}", report.display()))
         .output()
         .unwrap();
-    let (dom, log) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let (dom, log) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
     assert!(out.status.success(), "chromium failed: {log}");
-    assert!(dom.contains("id=\"summary\"") && dom.contains("<svg"), "the DOM lacks the report: {}", &dom[..dom.len().min(500)]);
-    let console: Vec<&str> = log.lines().filter(|l| l.contains("CONSOLE") || l.contains("Uncaught")).collect();
+    assert!(
+        dom.contains("id=\"summary\"") && dom.contains("<svg"),
+        "the DOM lacks the report: {}",
+        &dom[..dom.len().min(500)]
+    );
+    let console: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("CONSOLE") || l.contains("Uncaught"))
+        .collect();
     assert!(console.is_empty(), "console messages: {console:?}");
 }
 
@@ -152,11 +296,32 @@ fn killed_audit_resumes_from_its_caches_with_identical_outputs() {
     }
     let dir = tempfile::tempdir().unwrap();
     let corpus = corpus(dir.path(), 3670);
-    let args = |out: &Path| vec!["audit".to_string(), "--corpus".into(), corpus.display().to_string(), "--target".into(), "minilm".into(), "--offline".into(), "--out".into(), out.display().to_string()];
+    let args = |out: &Path| {
+        vec![
+            "audit".to_string(),
+            "--corpus".into(),
+            corpus.display().to_string(),
+            "--target".into(),
+            "minilm".into(),
+            "--offline".into(),
+            "--out".into(),
+            out.display().to_string(),
+        ]
+    };
     // Uninterrupted, on the suite's shared cache.
     let reference = dir.path().join("reference");
-    let run = lookalike(&args(&reference).iter().map(String::as_str).collect::<Vec<_>>(), Some(&root().join(".lookalike/cache")));
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let run = lookalike(
+        &args(&reference)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        Some(&root().join(".lookalike/cache")),
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
 
     // On a fresh cache, killed once the first chunk of embeddings is saved.
     let cache = dir.path().join("cache");
@@ -172,28 +337,69 @@ fn killed_audit_resumes_from_its_caches_with_identical_outputs() {
         .spawn()
         .unwrap();
     let started = Instant::now();
-    let parts = || walk(&cache.join("embeddings")).into_iter().filter(|p| p.extension().is_some_and(|e| e == "parquet")).count();
+    let parts = || {
+        walk(&cache.join("embeddings"))
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
+            .count()
+    };
     while parts() == 0 {
-        assert!(started.elapsed() < Duration::from_secs(300), "no embedding chunk was saved");
-        assert!(child.try_wait().unwrap().is_none(), "the audit ended before it could be killed");
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "no embedding chunk was saved"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the audit ended before it could be killed"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(!resumed.join("pairs.parquet").exists(), "killed before writing outputs");
+    assert!(
+        !resumed.join("pairs.parquet").exists(),
+        "killed before writing outputs"
+    );
 
-    let rerun = lookalike(&args(&resumed).iter().map(String::as_str).collect::<Vec<_>>(), Some(&cache));
+    let rerun = lookalike(
+        &args(&resumed)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        Some(&cache),
+    );
     let log = String::from_utf8_lossy(&rerun.stderr);
     assert!(rerun.status.success(), "{log}");
-    for name in ["candidates", "pairs", "categories", "generated", "verification"] {
+    for name in [
+        "candidates",
+        "pairs",
+        "categories",
+        "generated",
+        "verification",
+    ] {
         let file = format!("{name}.parquet");
-        assert!(std::fs::read(resumed.join(&file)).unwrap() == std::fs::read(reference.join(&file)).unwrap(), "{file} differs after resuming");
+        assert!(
+            std::fs::read(resumed.join(&file)).unwrap()
+                == std::fs::read(reference.join(&file)).unwrap(),
+            "{file} differs after resuming"
+        );
     }
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    entries.flatten().flat_map(|e| if e.path().is_dir() { walk(&e.path()) } else { vec![e.path()] }).collect()
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .flat_map(|e| {
+            if e.path().is_dir() {
+                walk(&e.path())
+            } else {
+                vec![e.path()]
+            }
+        })
+        .collect()
 }
 
 #[test]
@@ -212,16 +418,56 @@ fn audit_mistakes_are_named() {
     let c = corpus.to_str().unwrap();
     let o = out.to_str().unwrap();
     let e = err(&["--corpus", c, "--target", "minilm", "--out", o]);
-    assert!(e.contains("no LLM endpoint configured") && e.contains("--offline"), "{e}");
-    let e = err(&["--corpus", c, "--target", "minilm", "--offline", "--steer", "self-driving", "--out", o]);
+    assert!(
+        e.contains("no LLM endpoint configured") && e.contains("--offline"),
+        "{e}"
+    );
+    let e = err(&[
+        "--corpus",
+        c,
+        "--target",
+        "minilm",
+        "--offline",
+        "--steer",
+        "self-driving",
+        "--out",
+        o,
+    ]);
     assert!(e.contains("--steer asks the LLM"), "{e}");
-    let e = err(&["--corpus", "/no/such/corpus.txt", "--target", "minilm", "--offline", "--out", o]);
+    let e = err(&[
+        "--corpus",
+        "/no/such/corpus.txt",
+        "--target",
+        "minilm",
+        "--offline",
+        "--out",
+        o,
+    ]);
     assert!(e.contains("/no/such/corpus.txt"), "{e}");
     let csv = dir.path().join("c.csv");
     std::fs::write(&csv, "id,words\n1,a dog\n").unwrap();
-    let e = err(&["--corpus", csv.to_str().unwrap(), "--target", "minilm", "--offline", "--out", o]);
-    assert!(e.contains("no 'text' or 'caption' column (columns: id, words)"), "{e}");
-    let e = err(&["--corpus", c, "--target", "no-such-model", "--offline", "--out", o]);
+    let e = err(&[
+        "--corpus",
+        csv.to_str().unwrap(),
+        "--target",
+        "minilm",
+        "--offline",
+        "--out",
+        o,
+    ]);
+    assert!(
+        e.contains("no 'text' or 'caption' column (columns: id, words)"),
+        "{e}"
+    );
+    let e = err(&[
+        "--corpus",
+        c,
+        "--target",
+        "no-such-model",
+        "--offline",
+        "--out",
+        o,
+    ]);
     assert!(e.contains("no-such-model"), "{e}");
 }
 
@@ -237,31 +483,80 @@ fn audit_with_an_llm_runs_the_llm_scripts_and_steers() {
     let server = runtime.block_on(crate::mock::MockServer::start(crate::canned::clean));
     let cache = root().join(".lookalike/cache");
     let run = lookalike(
-        &["audit", "--corpus", corpus.to_str().unwrap(), "--target", "minilm", "--llm", &server.base_url, "--llm-model", "mock-1", "--steer", "pets", "--per-category", "45", "--out", out.to_str().unwrap()],
+        &[
+            "audit",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--target",
+            "minilm",
+            "--llm",
+            &server.base_url,
+            "--llm-model",
+            "mock-1",
+            "--steer",
+            "pets",
+            "--per-category",
+            "45",
+            "--out",
+            out.to_str().unwrap(),
+        ],
         Some(&cache),
     );
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     // Steering kept only the failures the LLM calls relevant (the scripted one says yes to cats and dogs).
     let pairs = read(&out.join("pairs.parquet"));
     assert!(pairs.num_rows() > 0);
-    for (a, b) in strings(&pairs, "text_a").iter().zip(strings(&pairs, "text_b")) {
+    for (a, b) in strings(&pairs, "text_a")
+        .iter()
+        .zip(strings(&pairs, "text_b"))
+    {
         let both = format!("{a} {b}").to_lowercase();
-        assert!(both.contains("cat") || both.contains("dog"), "not about pets: {a} / {b}");
+        assert!(
+            both.contains("cat") || both.contains("dog"),
+            "not about pets: {a} / {b}"
+        );
     }
     // The LLM's categories, its generated pairs, and their verification.
     let categories = read(&out.join("categories.parquet"));
-    assert_eq!(strings(&categories, "category"), ["Counting", "Gender"], "ordered by cited pairs, then name");
+    assert_eq!(
+        strings(&categories, "category"),
+        ["Counting", "Gender"],
+        "ordered by cited pairs, then name"
+    );
     // Generation is steered too: the Gender pairs (people holding things) are not about pets,
     // so the relevance filter drops them all and only Counting (cats) keeps its 45.
     let generated = read(&out.join("generated.parquet"));
     assert_eq!(generated.num_rows(), 45);
-    assert!(strings(&generated, "category").iter().all(|c| c == "Counting"));
+    assert!(strings(&generated, "category")
+        .iter()
+        .all(|c| c == "Counting"));
     let verification = read(&out.join("verification.parquet"));
     assert_eq!(strings(&verification, "category"), ["Counting", "Gender"]);
-    assert_eq!(verification.column_by_name("generated").unwrap().as_primitive::<Int64Type>().values().to_vec(), [45, 0]);
-    assert!(verification.column_by_name("success_rate").unwrap().is_null(1), "no rate without pairs");
+    assert_eq!(
+        verification
+            .column_by_name("generated")
+            .unwrap()
+            .as_primitive::<Int64Type>()
+            .values()
+            .to_vec(),
+        [45, 0]
+    );
+    assert!(
+        verification
+            .column_by_name("success_rate")
+            .unwrap()
+            .is_null(1),
+        "no rate without pairs"
+    );
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(html.contains("mock-1") && html.contains("pets"), "the report names the LLM and the domain");
+    assert!(
+        html.contains("mock-1") && html.contains("pets"),
+        "the report names the LLM and the domain"
+    );
 }
 
 #[test]
@@ -278,9 +573,26 @@ fn audit_with_the_llm_judge() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime.block_on(crate::mock::MockServer::start(crate::canned::clean));
     let url = server.base_url.clone();
-    let args = ["--corpus", corpus.to_str().unwrap(), "--target", "minilm", "--judge", "llm", "--llm", &url, "--llm-model", "mock-1", "--out", out.to_str().unwrap()];
+    let args = [
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--target",
+        "minilm",
+        "--judge",
+        "llm",
+        "--llm",
+        &url,
+        "--llm-model",
+        "mock-1",
+        "--out",
+        out.to_str().unwrap(),
+    ];
     let run = audit(&args, &cache);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let asked = server.requests();
     assert!(asked > 0, "the judge asked the LLM");
     // The scripted judge calls a pair the same only when both have the same words, so every
@@ -290,13 +602,28 @@ fn audit_with_the_llm_judge() {
     let pairs = read(&out.join("pairs.parquet"));
     assert!(pairs.num_rows() > 0);
     assert!(strings(&pairs, "flagged_by").iter().all(|f| f == "llm"));
-    assert!(strings(&pairs, "verdict").iter().all(|v| v == "changes_meaning"));
+    assert!(strings(&pairs, "verdict")
+        .iter()
+        .all(|v| v == "changes_meaning"));
     let verdicts = strings(&candidates, "verdict");
-    assert_eq!(verdicts.iter().filter(|v| *v == "changes_meaning").count(), pairs.num_rows());
-    assert!(verdicts.iter().all(|v| v == "changes_meaning" || v == "same"), "{verdicts:?}");
+    assert_eq!(
+        verdicts.iter().filter(|v| *v == "changes_meaning").count(),
+        pairs.num_rows()
+    );
+    assert!(
+        verdicts
+            .iter()
+            .all(|v| v == "changes_meaning" || v == "same"),
+        "{verdicts:?}"
+    );
     // Generated pairs are confirmed by the LLM judge too.
     let generated = read(&out.join("generated.parquet"));
-    assert!(strings(&generated, "verdict").iter().all(|v| ["changes_meaning", "same", "uncertain"].contains(&v.as_str())));
+    assert!(strings(&generated, "verdict").iter().all(|v| [
+        "changes_meaning",
+        "same",
+        "uncertain"
+    ]
+    .contains(&v.as_str())));
 
     // Rerun with the server gone: every answer comes from the cache, outputs identical.
     runtime.block_on(server.stop());
@@ -305,13 +632,42 @@ fn audit_with_the_llm_judge() {
     let last = args2.len() - 1;
     args2[last] = again.to_str().unwrap();
     let rerun = audit(&args2, &cache);
-    assert!(rerun.status.success(), "{}", String::from_utf8_lossy(&rerun.stderr));
-    for f in ["candidates", "pairs", "uncertain", "generated", "verification"] {
-        let (x, y) = (std::fs::read(out.join(format!("{f}.parquet"))).unwrap(), std::fs::read(again.join(format!("{f}.parquet"))).unwrap());
+    assert!(
+        rerun.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rerun.stderr)
+    );
+    for f in [
+        "candidates",
+        "pairs",
+        "uncertain",
+        "generated",
+        "verification",
+    ] {
+        let (x, y) = (
+            std::fs::read(out.join(format!("{f}.parquet"))).unwrap(),
+            std::fs::read(again.join(format!("{f}.parquet"))).unwrap(),
+        );
         assert!(x == y, "{f}.parquet differs after a cached rerun");
     }
 
-    let offline = audit(&["--corpus", corpus.to_str().unwrap(), "--target", "minilm", "--judge", "llm", "--offline", "--out", out.to_str().unwrap()], &cache);
+    let offline = audit(
+        &[
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--target",
+            "minilm",
+            "--judge",
+            "llm",
+            "--offline",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &cache,
+    );
     let err = String::from_utf8_lossy(&offline.stderr).to_string();
-    assert!(!offline.status.success() && err.contains("--judge llm asks the LLM"), "{err}");
+    assert!(
+        !offline.status.success() && err.contains("--judge llm asks the LLM"),
+        "{err}"
+    );
 }

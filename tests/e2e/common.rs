@@ -6,7 +6,10 @@ use std::sync::OnceLock;
 
 /// The repository root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 /// `../shared` beside the checkout, if present.
@@ -41,8 +44,21 @@ pub fn models() -> &'static Path {
         }
         let clip = root().join("../shared/fixtures/tiny-clip");
         if clip.exists() && !dir.join("tiny-clip").exists() {
-            let out = run(&["model", "import", clip.to_str().unwrap(), dir.join("tiny-clip").to_str().unwrap()], None, None);
-            assert!(out.status.success(), "importing tiny-clip: {}", String::from_utf8_lossy(&out.stderr));
+            let out = run(
+                &[
+                    "model",
+                    "import",
+                    clip.to_str().unwrap(),
+                    dir.join("tiny-clip").to_str().unwrap(),
+                ],
+                None,
+                None,
+            );
+            assert!(
+                out.status.success(),
+                "importing tiny-clip: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         dir
     })
@@ -65,7 +81,11 @@ pub fn lookalike(args: &[&str], cache: Option<&Path>) -> Output {
 /// Runs the binary in the repository root with the installed ONNX Runtime.
 pub fn run(args: &[&str], cache: Option<&Path>, models: Option<&Path>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lookalike"));
-    command.args(args).env("LOOKALIKE_HOME", root().join(".lookalike")).env_remove("LOOKALIKE_MODELS").current_dir(root());
+    command
+        .args(args)
+        .env("LOOKALIKE_HOME", root().join(".lookalike"))
+        .env_remove("LOOKALIKE_MODELS")
+        .current_dir(root());
     if let Some(models) = models {
         command.env("LOOKALIKE_MODELS", models);
     }
@@ -81,7 +101,11 @@ pub fn sql(query: &str, extra: &[&str], cache: Option<&Path>) -> String {
     let mut args = vec!["-q", "--format", "csv", "-c", query];
     args.extend_from_slice(extra);
     let out = lookalike(&args, cache);
-    assert!(out.status.success(), "query failed: {query}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "query failed: {query}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -93,6 +117,9 @@ pub fn sql_error(query: &str, extra: &[&str]) -> String {
     assert!(!out.status.success(), "query should have failed: {query}");
     assert_eq!(out.status.code(), Some(2), "errors exit with 2");
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(!stderr.contains("panicked"), "panic instead of an error: {stderr}");
+    assert!(
+        !stderr.contains("panicked"),
+        "panic instead of an error: {stderr}"
+    );
     stderr
 }

@@ -3,7 +3,10 @@
 use crate::common::{has_model, lookalike, shared, sql};
 
 fn floats(csv: &str) -> Vec<f64> {
-    csv.lines().skip(1).map(|l| l.trim().parse().unwrap()).collect()
+    csv.lines()
+        .skip(1)
+        .map(|l| l.trim().parse().unwrap())
+        .collect()
 }
 
 #[test]
@@ -19,7 +22,10 @@ fn minilm_similarities_match_sentence_transformers() {
         None,
     );
     let sims = floats(&out);
-    assert!((sims[0] - 0.6660).abs() < 5e-4 && (sims[1] - 0.1046).abs() < 5e-4, "{sims:?}");
+    assert!(
+        (sims[0] - 0.6660).abs() < 5e-4 && (sims[1] - 0.1046).abs() < 5e-4,
+        "{sims:?}"
+    );
 }
 
 #[test]
@@ -33,8 +39,14 @@ fn embed_returns_fixed_size_vectors_and_null_for_null() {
         None,
     );
     let lines: Vec<&str> = out.lines().collect();
-    assert!(lines[1].starts_with("FixedSizeList(48 x Float32)") || lines[1].contains("48"), "{out}");
-    assert!(lines[1].ends_with(",false") && lines[2].ends_with(",true") && lines[3].ends_with(",false"), "NULL in, NULL out; '' is a text: {out}");
+    assert!(
+        lines[1].starts_with("FixedSizeList(48 x Float32)") || lines[1].contains("48"),
+        "{out}"
+    );
+    assert!(
+        lines[1].ends_with(",false") && lines[2].ends_with(",true") && lines[3].ends_with(",false"),
+        "NULL in, NULL out; '' is a text: {out}"
+    );
 }
 
 #[test]
@@ -47,14 +59,35 @@ fn second_query_over_the_same_texts_computes_nothing() {
     let first = lookalike(&["--format", "csv", "-c", query], Some(cache.path()));
     let second = lookalike(&["--format", "csv", "-c", query], Some(cache.path()));
     assert!(first.status.success() && second.status.success());
-    let (e1, e2) = (String::from_utf8_lossy(&first.stderr), String::from_utf8_lossy(&second.stderr));
-    assert!(e1.contains("tiny-clip: 3 texts embedded"), "first run embeds the 3 distinct texts: {e1}");
-    assert!(e2.contains("tiny-clip: 0 texts embedded, 4 from cache"), "second run reads all from cache: {e2}");
-    assert_eq!(first.stdout, second.stdout, "cached vectors give the same answer");
-    let parts: Vec<_> = walk(cache.path()).into_iter().filter(|p| p.extension().is_some_and(|e| e == "parquet")).collect();
+    let (e1, e2) = (
+        String::from_utf8_lossy(&first.stderr),
+        String::from_utf8_lossy(&second.stderr),
+    );
+    assert!(
+        e1.contains("tiny-clip: 3 texts embedded"),
+        "first run embeds the 3 distinct texts: {e1}"
+    );
+    assert!(
+        e2.contains("tiny-clip: 0 texts embedded, 4 from cache"),
+        "second run reads all from cache: {e2}"
+    );
+    assert_eq!(
+        first.stdout, second.stdout,
+        "cached vectors give the same answer"
+    );
+    let parts: Vec<_> = walk(cache.path())
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
+        .collect();
     assert!(!parts.is_empty(), "the cache is Parquet files");
     // No temporary file is left behind.
-    assert!(walk(cache.path()).iter().all(|p| p.extension().is_some_and(|e| e == "parquet")), "{:?}", walk(cache.path()));
+    assert!(
+        walk(cache.path())
+            .iter()
+            .all(|p| p.extension().is_some_and(|e| e == "parquet")),
+        "{:?}",
+        walk(cache.path())
+    );
 }
 
 #[test]
@@ -76,7 +109,9 @@ fn coco_captions_embed_and_copy_to_parquet() {
     if !has_model("minilm") {
         return;
     }
-    let Some(coco) = shared("reference/coco/captions_val2017.json") else { return };
+    let Some(coco) = shared("reference/coco/captions_val2017.json") else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let out_path = dir.path().join("emb.parquet");
     let query = format!(
@@ -89,7 +124,13 @@ fn coco_captions_embed_and_copy_to_parquet() {
         &[],
         None,
     );
-    let row: Vec<f64> = check.lines().nth(1).unwrap().split(',').map(|x| x.parse().unwrap()).collect();
+    let row: Vec<f64> = check
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .map(|x| x.parse().unwrap())
+        .collect();
     assert_eq!(row[0], 200.0);
     assert!((row[1] - 1.0).abs() < 1e-5, "unit vectors: {check}");
 }

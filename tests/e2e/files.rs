@@ -10,8 +10,19 @@ fn text_csv_ndjson_and_parquet_files_are_tables() {
     let csv = dir.path().join("logs.csv");
     std::fs::write(&csv, "id,prompt\n1,a red car\n2,a dog\n").unwrap();
     let ndjson = dir.path().join("events.ndjson");
-    std::fs::write(&ndjson, "{\"id\": 1, \"prompt\": \"a dog\"}\n{\"id\": 2, \"prompt\": \"a cat\"}\n").unwrap();
-    let tables = ["-t", txt.to_str().unwrap(), "-t", csv.to_str().unwrap(), "-t", &format!("ev={}", ndjson.display())];
+    std::fs::write(
+        &ndjson,
+        "{\"id\": 1, \"prompt\": \"a dog\"}\n{\"id\": 2, \"prompt\": \"a cat\"}\n",
+    )
+    .unwrap();
+    let tables = [
+        "-t",
+        txt.to_str().unwrap(),
+        "-t",
+        csv.to_str().unwrap(),
+        "-t",
+        &format!("ev={}", ndjson.display()),
+    ];
     let out = sql(
         "SELECT p.line, l.id, e.id AS eid FROM prompts p JOIN logs l ON p.text = l.prompt JOIN ev e ON l.id = e.id",
         &tables,
@@ -19,8 +30,19 @@ fn text_csv_ndjson_and_parquet_files_are_tables() {
     );
     assert_eq!(out, "line,id,eid\n1,1,1\n");
     let parquet = dir.path().join("p.parquet");
-    sql(&format!("COPY (SELECT * FROM prompts) TO '{}'", parquet.display()), &tables, None);
-    assert_eq!(sql("SELECT count(*) AS n FROM p", &["-t", parquet.to_str().unwrap()], None), "n\n2\n");
+    sql(
+        &format!("COPY (SELECT * FROM prompts) TO '{}'", parquet.display()),
+        &tables,
+        None,
+    );
+    assert_eq!(
+        sql(
+            "SELECT count(*) AS n FROM p",
+            &["-t", parquet.to_str().unwrap()],
+            None
+        ),
+        "n\n2\n"
+    );
 }
 
 #[test]
@@ -29,7 +51,10 @@ fn non_utf8_text_file_is_named_with_its_line() {
     let bad = dir.path().join("latin1.txt");
     std::fs::write(&bad, b"caf\xe9 au lait\n").unwrap();
     let err = sql_error("SELECT 1", &["-t", bad.to_str().unwrap()]);
-    assert!(err.contains("latin1.txt") && err.contains("not UTF-8") && err.contains("line 1"), "{err}");
+    assert!(
+        err.contains("latin1.txt") && err.contains("not UTF-8") && err.contains("line 1"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -40,13 +65,39 @@ fn missing_table_file_is_named() {
 
 #[test]
 fn json_and_parquet_output() {
-    let out = lookalike(&["-q", "--format", "json", "-c", "SELECT 1 AS a, [1.0, 2.0] AS v"], None);
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), r#"[{"a":1,"v":[1.0,2.0]}]"#);
+    let out = lookalike(
+        &[
+            "-q",
+            "--format",
+            "json",
+            "-c",
+            "SELECT 1 AS a, [1.0, 2.0] AS v",
+        ],
+        None,
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        r#"[{"a":1,"v":[1.0,2.0]}]"#
+    );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("o.parquet");
-    let out = lookalike(&["-q", "--format", "parquet", "-o", path.to_str().unwrap(), "-c", "SELECT 1 AS a"], None);
+    let out = lookalike(
+        &[
+            "-q",
+            "--format",
+            "parquet",
+            "-o",
+            path.to_str().unwrap(),
+            "-c",
+            "SELECT 1 AS a",
+        ],
+        None,
+    );
     assert!(out.status.success());
-    assert_eq!(sql("SELECT a FROM o", &["-t", path.to_str().unwrap()], None), "a\n1\n");
+    assert_eq!(
+        sql("SELECT a FROM o", &["-t", path.to_str().unwrap()], None),
+        "a\n1\n"
+    );
     let err = sql_error("SELECT 1", &["--format", "parquet"]);
     assert!(err.contains("--format parquet needs --output"), "{err}");
 }
@@ -59,14 +110,31 @@ fn every_function_is_documented_and_every_example_runs() {
     }
     let records = lookalike_sql::docs::all();
     let names: Vec<&str> = records.iter().map(|(n, _)| *n).collect();
-    assert_eq!(names, ["cosine_sim", "embed", "failure_kind", "llm_categorize", "llm_generate", "llm_judge", "llm_relevant", "llm_summarize", "lookalike_pairs", "offline_generate"]);
+    assert_eq!(
+        names,
+        [
+            "cosine_sim",
+            "embed",
+            "failure_kind",
+            "llm_categorize",
+            "llm_generate",
+            "llm_judge",
+            "llm_relevant",
+            "llm_summarize",
+            "lookalike_pairs",
+            "offline_generate"
+        ]
+    );
     // The scalar functions' records reach information_schema through DataFusion.
     let described = sql(
         "SELECT DISTINCT routine_name FROM information_schema.routines WHERE routine_name IN ('cosine_sim', 'embed', 'failure_kind', 'llm_judge', 'llm_relevant', 'llm_summarize') AND description IS NOT NULL ORDER BY routine_name",
         &[],
         None,
     );
-    assert_eq!(described, "routine_name\ncosine_sim\nembed\nfailure_kind\nllm_judge\nllm_relevant\nllm_summarize\n");
+    assert_eq!(
+        described,
+        "routine_name\ncosine_sim\nembed\nfailure_kind\nllm_judge\nllm_relevant\nllm_summarize\n"
+    );
     // The LLM examples run against the mock server, over a small `failures` table.
     let dir = tempfile::tempdir().unwrap();
     let failures = dir.path().join("failures.csv");
@@ -75,9 +143,29 @@ fn every_function_is_documented_and_every_example_runs() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime.block_on(crate::mock::MockServer::start(crate::canned::clean));
     for (name, doc) in records {
-        let example = doc.sql_example.as_deref().unwrap_or_else(|| panic!("{name} has no example"));
-        let out = lookalike(&["-q", "--llm", &server.base_url, "--llm-model", "mock-1", "-t", &failures, "-c", example], None);
-        assert!(out.status.success(), "{name}'s example fails: {}", String::from_utf8_lossy(&out.stderr));
+        let example = doc
+            .sql_example
+            .as_deref()
+            .unwrap_or_else(|| panic!("{name} has no example"));
+        let out = lookalike(
+            &[
+                "-q",
+                "--llm",
+                &server.base_url,
+                "--llm-model",
+                "mock-1",
+                "-t",
+                &failures,
+                "-c",
+                example,
+            ],
+            None,
+        );
+        assert!(
+            out.status.success(),
+            "{name}'s example fails: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(!out.stdout.is_empty(), "{name}'s example prints a result");
     }
 }

@@ -16,9 +16,16 @@ struct Server {
 
 impl Server {
     fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Server {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
         let server = runtime.block_on(MockServer::start(handler));
-        Server { server: Some(server), runtime }
+        Server {
+            server: Some(server),
+            runtime,
+        }
     }
 
     fn url(&self) -> String {
@@ -58,13 +65,33 @@ fn config_file(dir: &Path, extra: &str) -> PathBuf {
 fn run(url: &str, dir: &Path, cache: &Path, queries: &[&str], env: &[(&str, &str)]) -> Output {
     let pairs = format!("pairs={}", pairs_file(dir).display());
     let config = config_file(dir, "");
-    let mut args: Vec<&str> = vec!["-q", "--format", "csv", "--llm", url, "--llm-model", "mock-1", "--llm-config", config.to_str().unwrap(), "-t", &pairs];
+    let mut args: Vec<&str> = vec![
+        "-q",
+        "--format",
+        "csv",
+        "--llm",
+        url,
+        "--llm-model",
+        "mock-1",
+        "--llm-config",
+        config.to_str().unwrap(),
+        "-t",
+        &pairs,
+    ];
     for q in queries {
         args.extend(["-c", q]);
     }
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_lookalike"));
-    command.args(&args).current_dir(root()).env("LOOKALIKE_HOME", root().join(".lookalike")).env("LOOKALIKE_CACHE", cache);
-    command.env_remove("LOOKALIKE_LLM_BASE_URL").env_remove("LOOKALIKE_LLM_MODEL").env_remove("OPENAI_API_KEY").env_remove("LOOKALIKE_LLM_CONFIG");
+    command
+        .args(&args)
+        .current_dir(root())
+        .env("LOOKALIKE_HOME", root().join(".lookalike"))
+        .env("LOOKALIKE_CACHE", cache);
+    command
+        .env_remove("LOOKALIKE_LLM_BASE_URL")
+        .env_remove("LOOKALIKE_LLM_MODEL")
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("LOOKALIKE_LLM_CONFIG");
     for (k, v) in env {
         command.env(k, v);
     }
@@ -72,12 +99,20 @@ fn run(url: &str, dir: &Path, cache: &Path, queries: &[&str], env: &[(&str, &str
 }
 
 fn stdout(out: &Output) -> String {
-    assert!(out.status.success(), "lookalike failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "lookalike failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout.clone()).unwrap()
 }
 
 fn stderr(out: &Output) -> String {
-    assert!(!out.status.success(), "lookalike should have failed; stdout: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        !out.status.success(),
+        "lookalike should have failed; stdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let text = String::from_utf8(out.stderr.clone()).unwrap();
     assert!(!text.contains("panicked"), "a panic, not an error: {text}");
     text
@@ -94,27 +129,52 @@ const PIPELINE: [&str; 4] = [
 fn categorize_generate_steer_through_sql_and_faults_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut clean = Server::start(canned::clean);
-    let expected = stdout(&run(&clean.url(), dir.path(), &dir.path().join("clean"), &PIPELINE, &[]));
+    let expected = stdout(&run(
+        &clean.url(),
+        dir.path(),
+        &dir.path().join("clean"),
+        &PIPELINE,
+        &[],
+    ));
     // MultiMon's categories for the scripted pairs, with the pairs each one cites.
     assert!(expected.contains("rank,category,description,cited\n1,Gender,The embedding ignores whether a man or a woman is shown.,1\n2,Counting,The number of objects is lost.,1\n"), "{expected}");
     // 50 distinct pairs per category: 38 from the first answer (its 3 repeats dropped), the
     // rest from a follow-up request that lists what it already has.
     assert!(expected.contains("category,n,first_a\nCounting,50,one cat next to a backpack\nGender,50,a man holding a backpack\n"), "{expected}");
     // The yes/no filter: the cat pairs are about pets, the horse-riding ones are not.
-    assert!(expected.contains("relevant,n\nfalse,18\ntrue,18\n"), "{expected}");
+    assert!(
+        expected.contains("relevant,n\nfalse,18\ntrue,18\n"),
+        "{expected}"
+    );
     clean.stop();
 
     // Every request first meets 429, 500, a timeout and a dropped connection.
     let mut faulty = Server::start(canned::faulty);
     let faulty_cache = dir.path().join("faulty");
-    assert_eq!(stdout(&run(&faulty.url(), dir.path(), &faulty_cache, &PIPELINE, &[])), expected);
-    assert!(faulty.requests() > 40, "the faults were met: {} requests", faulty.requests());
+    assert_eq!(
+        stdout(&run(
+            &faulty.url(),
+            dir.path(),
+            &faulty_cache,
+            &PIPELINE,
+            &[]
+        )),
+        expected
+    );
+    assert!(
+        faulty.requests() > 40,
+        "the faults were met: {} requests",
+        faulty.requests()
+    );
     let url = faulty.url();
     faulty.stop();
 
     // With the endpoint gone (the cache is keyed by endpoint, so the same URL), the response
     // cache answers everything.
-    assert_eq!(stdout(&run(&url, dir.path(), &faulty_cache, &PIPELINE, &[])), expected);
+    assert_eq!(
+        stdout(&run(&url, dir.path(), &faulty_cache, &PIPELINE, &[])),
+        expected
+    );
 }
 
 #[test]
@@ -138,7 +198,11 @@ fn summaries_per_group_empty_groups_and_huge_groups() {
     assert!(out.contains("g,none\n1,true\n2,false\n"), "{out}");
     assert!(out.contains("none\ntrue\n"), "{out}");
     assert!(out.ends_with("n\n0\n"), "{out}");
-    assert_eq!(server.requests(), 3, "two groups and the 'a dog' group; nothing for empty ones");
+    assert_eq!(
+        server.requests(),
+        3,
+        "two groups and the 'a dog' group; nothing for empty ones"
+    );
 
     // 20,000 texts overflow a 2,048-token context: the summary says how many it covers.
     let huge = run(
@@ -149,12 +213,27 @@ fn summaries_per_group_empty_groups_and_huge_groups() {
         &[("LOOKALIKE_LLM_CONTEXT_TOKENS", "2048")],
     );
     let huge = stdout(&huge);
-    assert!(huge.contains("of 20000 texts (the first texts); the rest did not fit the 2048-token context]"), "{huge}");
+    assert!(
+        huge.contains(
+            "of 20000 texts (the first texts); the rest did not fit the 2048-token context]"
+        ),
+        "{huge}"
+    );
 
     // Pairs that overflow one context are categorized in batches, then merged.
     let before = server.requests();
-    let batched = stdout(&run(&server.url(), dir.path(), &dir.path().join("cache"), &["SELECT category FROM llm_categorize('pairs') ORDER BY rank"], &[("LOOKALIKE_LLM_CONTEXT_TOKENS", "700")]));
-    assert!(server.requests() - before >= 5, "several batches and a merge: {}", server.requests() - before);
+    let batched = stdout(&run(
+        &server.url(),
+        dir.path(),
+        &dir.path().join("cache"),
+        &["SELECT category FROM llm_categorize('pairs') ORDER BY rank"],
+        &[("LOOKALIKE_LLM_CONTEXT_TOKENS", "700")],
+    ));
+    assert!(
+        server.requests() - before >= 5,
+        "several batches and a merge: {}",
+        server.requests() - before
+    );
     assert!(batched.starts_with("category\n"), "{batched}");
 }
 
@@ -164,36 +243,122 @@ fn llm_errors_are_named() {
     let cache = dir.path().join("cache");
     // No endpoint anywhere.
     let pairs = format!("pairs={}", pairs_file(dir.path()).display());
-    let out = lookalike(&["-q", "-t", &pairs, "-c", "SELECT * FROM llm_categorize('pairs')"], Some(&cache));
+    let out = lookalike(
+        &[
+            "-q",
+            "-t",
+            &pairs,
+            "-c",
+            "SELECT * FROM llm_categorize('pairs')",
+        ],
+        Some(&cache),
+    );
     let err = stderr(&out);
-    assert!(err.contains("llm_categorize: no LLM endpoint configured") && err.contains("--llm URL --llm-model NAME") && err.contains("offline_generate"), "{err}");
+    assert!(
+        err.contains("llm_categorize: no LLM endpoint configured")
+            && err.contains("--llm URL --llm-model NAME")
+            && err.contains("offline_generate"),
+        "{err}"
+    );
 
     // A wrong key: 401, and the key never printed.
     let server = Server::start(|req| match req.authorization.as_deref() {
         Some("Bearer right-key") => canned::clean(req),
-        _ => Reply::Status(401, r#"{"error":{"message":"Incorrect API key provided: sk-wrong-secret-123"}}"#.into()),
+        _ => Reply::Status(
+            401,
+            r#"{"error":{"message":"Incorrect API key provided: sk-wrong-secret-123"}}"#.into(),
+        ),
     });
-    let err = stderr(&run(&server.url(), dir.path(), &cache, &["SELECT * FROM llm_categorize('pairs')"], &[("LOOKALIKE_LLM_API_KEY", "sk-wrong-secret-123")]));
-    assert!(err.contains("wrong API key") && err.contains("HTTP 401"), "{err}");
-    assert!(!err.contains("sk-wrong-secret-123"), "the key is printed: {err}");
+    let err = stderr(&run(
+        &server.url(),
+        dir.path(),
+        &cache,
+        &["SELECT * FROM llm_categorize('pairs')"],
+        &[("LOOKALIKE_LLM_API_KEY", "sk-wrong-secret-123")],
+    ));
+    assert!(
+        err.contains("wrong API key") && err.contains("HTTP 401"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("sk-wrong-secret-123"),
+        "the key is printed: {err}"
+    );
 
     // A model the server does not know: 404 naming it.
-    let server = Server::start(|_| Reply::Status(404, r#"{"error":{"message":"The model `mock-1` does not exist","code":"model_not_found"}}"#.into()));
-    let err = stderr(&run(&server.url(), dir.path(), &cache, &["SELECT llm_relevant('a', 'b', 'cars')"], &[]));
-    assert!(err.contains("llm_relevant") && err.contains("model 'mock-1' not found") && err.contains("HTTP 404"), "{err}");
+    let server = Server::start(|_| {
+        Reply::Status(
+            404,
+            r#"{"error":{"message":"The model `mock-1` does not exist","code":"model_not_found"}}"#
+                .into(),
+        )
+    });
+    let err = stderr(&run(
+        &server.url(),
+        dir.path(),
+        &cache,
+        &["SELECT llm_relevant('a', 'b', 'cars')"],
+        &[],
+    ));
+    assert!(
+        err.contains("llm_relevant")
+            && err.contains("model 'mock-1' not found")
+            && err.contains("HTTP 404"),
+        "{err}"
+    );
 
     // An answer with no pairs in it.
     let server = Server::start(|_| Reply::Ok("I'm sorry, I can't help with that.".into()));
-    let err = stderr(&run(&server.url(), dir.path(), &cache, &["SELECT * FROM llm_generate('SELECT ''Negation'' AS category')"], &[]));
-    assert!(err.contains("no (text_a, text_b) pairs found in the answer for category 'Negation'") && err.contains("I'm sorry"), "{err}");
+    let err = stderr(&run(
+        &server.url(),
+        dir.path(),
+        &cache,
+        &["SELECT * FROM llm_generate('SELECT ''Negation'' AS category')"],
+        &[],
+    ));
+    assert!(
+        err.contains("no (text_a, text_b) pairs found in the answer for category 'Negation'")
+            && err.contains("I'm sorry"),
+        "{err}"
+    );
 
     // Bad arguments are planning errors.
-    let err = stderr(&run(&server.url(), dir.path(), &cache, &["SELECT * FROM llm_categorize('pairs', 'format=xml')"], &[]));
+    let err = stderr(&run(
+        &server.url(),
+        dir.path(),
+        &cache,
+        &["SELECT * FROM llm_categorize('pairs', 'format=xml')"],
+        &[],
+    ));
     assert!(err.contains("format='xml' is not text"), "{err}");
-    let err = stderr(&run(&server.url(), dir.path(), &cache, &["SELECT * FROM llm_categorize('no_such_table')"], &[]));
+    let err = stderr(&run(
+        &server.url(),
+        dir.path(),
+        &cache,
+        &["SELECT * FROM llm_categorize('no_such_table')"],
+        &[],
+    ));
     assert!(err.contains("no table or file 'no_such_table'"), "{err}");
-    let err = stderr(&run(&server.url(), dir.path(), &cache, &["SELECT * FROM llm_categorize('SELECT text_a AS x FROM pairs')"], &[]));
-    assert!(err.contains("the source has no column 'text_a' (columns: x)"), "{err}");
-    let err = stderr(&run(&server.url(), dir.path(), &cache, &["SELECT * FROM offline_generate('pairs', 'text_a', 'kinds=synonym')"], &[]));
-    assert!(err.contains("kind 'synonym' does not change meaning"), "{err}");
+    let err = stderr(&run(
+        &server.url(),
+        dir.path(),
+        &cache,
+        &["SELECT * FROM llm_categorize('SELECT text_a AS x FROM pairs')"],
+        &[],
+    ));
+    assert!(
+        err.contains("the source has no column 'text_a' (columns: x)"),
+        "{err}"
+    );
+    let err = stderr(&run(
+        &server.url(),
+        dir.path(),
+        &cache,
+        &["SELECT * FROM offline_generate('pairs', 'text_a', 'kinds=synonym')"],
+        &[],
+    ));
+    assert!(
+        err.contains("kind 'synonym' does not change meaning"),
+        "{err}"
+    );
 }

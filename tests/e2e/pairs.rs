@@ -24,11 +24,25 @@ fn exact_and_hnsw_agree_on_the_sample_corpus_and_dedup_is_reported() {
     let exact = sql(&query("exact"), &["-t", &captions()], None);
     let hnsw = sql(&query("hnsw"), &["-t", &captions()], None);
     let ivf_every_cell = sql(&query("ivf, probes=100000"), &["-t", &captions()], None);
-    assert_eq!(exact, ivf_every_cell, "IVF probing every cell is the exact search");
-    assert!(exact.lines().count() > 100, "a 0.999 quantile of 3,670 captions leaves thousands of pairs: {}", exact.lines().count());
-    assert_eq!(exact, hnsw, "HNSW with exact re-scoring returns the exact pairs");
+    assert_eq!(
+        exact, ivf_every_cell,
+        "IVF probing every cell is the exact search"
+    );
+    assert!(
+        exact.lines().count() > 100,
+        "a 0.999 quantile of 3,670 captions leaves thousands of pairs: {}",
+        exact.lines().count()
+    );
+    assert_eq!(
+        exact, hnsw,
+        "HNSW with exact re-scoring returns the exact pairs"
+    );
     let note = stderr_of(&["--format", "csv", "-t", &captions(), "-c", &query("exact")]);
-    assert!(note.contains("lookalike_pairs: 3670 rows → 3670 distinct texts") && note.contains("equal after normalising"), "{note}");
+    assert!(
+        note.contains("lookalike_pairs: 3670 rows → 3670 distinct texts")
+            && note.contains("equal after normalising"),
+        "{note}"
+    );
 }
 
 #[test]
@@ -49,7 +63,10 @@ fn no_self_pairs_no_normalised_duplicates_and_a_deterministic_order() {
     // 5 excluded ('there is no'), 6 empty, 7 'a cat  on a sofa' (= 4 after normalising).
     assert_eq!(out, "id_a,id_b,text_a,text_b\n1,4,A dog on a sofa.,a cat on a sofa\n1,6,A dog on a sofa.,\n4,6,a cat on a sofa,\n", "{out}");
     let note = stderr_of(&["--format", "csv", "-t", &table, "-c", "SELECT count(*) FROM lookalike_pairs('c', 'text', 'tiny-clip', NULL, 'threshold=-1, mode=candidates')"]);
-    assert!(note.contains("1 repeated, 1 with an excluded phrase"), "{note}");
+    assert!(
+        note.contains("1 repeated, 1 with an excluded phrase"),
+        "{note}"
+    );
 }
 
 #[test]
@@ -74,10 +91,19 @@ fn reference_is_faithful_to_multimon_and_structural_judge_catches_what_it_misses
     // none of these; the structural judge flags every one.
     assert!(out.contains("two dogs on the left of a red car,two dogs on the right of a red car,0.988,0.988,spatial,structural"), "{out}");
     assert!(out.contains("the cake was eaten by the child,the child was eaten by the cake,0.975,0.927,role_swap,structural"), "{out}");
-    assert!(out.contains("a dog chasing a cat,a cat chasing a dog,0.977,0.96,role_swap,structural"), "{out}");
-    assert!(!out.contains("a man with a hat"), "0.812 is below the 0.9 target threshold: {out}");
+    assert!(
+        out.contains("a dog chasing a cat,a cat chasing a dog,0.977,0.96,role_swap,structural"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("a man with a hat"),
+        "0.812 is below the 0.9 target threshold: {out}"
+    );
     let failures = sql("SELECT count(*) AS n FROM lookalike_pairs('c', 'text', 'minilm', 'mpnet', 'judge=reference')", &["-t", &table], None);
-    assert_eq!(failures, "n\n0\n", "MultiMon's gap rule alone finds nothing here");
+    assert_eq!(
+        failures, "n\n0\n",
+        "MultiMon's gap rule alone finds nothing here"
+    );
 }
 
 #[test]
@@ -85,59 +111,140 @@ fn coco_hnsw_and_ivf_recall_against_exact_and_identical_reruns() {
     if !has_model("minilm") {
         return;
     }
-    let Some(coco) = shared("reference/coco/captions_val2017.json") else { return };
+    let Some(coco) = shared("reference/coco/captions_val2017.json") else {
+        return;
+    };
     let table = format!("coco={}", coco.display());
     let cache = root().join(".lookalike/cache");
     let query = |method: &str| {
         format!("SELECT id_a, id_b FROM lookalike_pairs('coco', 'caption', 'minilm', NULL, 'mode=candidates, {method}') ORDER BY target_sim DESC, id_a, id_b")
     };
     let run = |method: &str| {
-        let out = lookalike(&["-q", "--format", "csv", "-t", &table, "-c", &query(method)], Some(&cache));
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = lookalike(
+            &["-q", "--format", "csv", "-t", &table, "-c", &query(method)],
+            Some(&cache),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     };
     let exact = run("method=exact");
     let hnsw = run("method=hnsw");
     let ivf = run("method=ivf");
-    assert_eq!(ivf, run("method=ivf, threads=1"), "IVF gives the same pairs on any thread count");
+    assert_eq!(
+        ivf,
+        run("method=ivf, threads=1"),
+        "IVF gives the same pairs on any thread count"
+    );
     // One build thread makes the graph, hence the pairs, the same on every run (the
     // multi-threaded build interleaves insertions, so only its recall is promised).
     let serial = run("method=hnsw, threads=1");
-    assert_eq!(serial, run("method=hnsw, threads=1"), "two single-threaded HNSW runs give identical results");
+    assert_eq!(
+        serial,
+        run("method=hnsw, threads=1"),
+        "two single-threaded HNSW runs give identical results"
+    );
     let exact_pairs: std::collections::HashSet<&str> = exact.lines().skip(1).collect();
-    let found = hnsw.lines().skip(1).filter(|l| exact_pairs.contains(l)).count();
+    let found = hnsw
+        .lines()
+        .skip(1)
+        .filter(|l| exact_pairs.contains(l))
+        .count();
     let recall = found as f64 / exact_pairs.len() as f64;
-    eprintln!("COCO val, minilm > 0.9: {} exact pairs, HNSW recall {recall:.4}", exact_pairs.len());
-    assert!(exact_pairs.len() > 4000, "thousands of distinct COCO caption pairs are above 0.9 under minilm");
+    eprintln!(
+        "COCO val, minilm > 0.9: {} exact pairs, HNSW recall {recall:.4}",
+        exact_pairs.len()
+    );
+    assert!(
+        exact_pairs.len() > 4000,
+        "thousands of distinct COCO caption pairs are above 0.9 under minilm"
+    );
     assert!(recall >= 0.995, "recall {recall}");
-    let found_ivf = ivf.lines().skip(1).filter(|l| exact_pairs.contains(l)).count();
-    eprintln!("COCO val, minilm > 0.9: IVF recall {:.4}", found_ivf as f64 / exact_pairs.len() as f64);
-    assert_eq!(found_ivf, ivf.lines().count() - 1, "IVF reports only true pairs");
-    assert!(found_ivf as f64 / exact_pairs.len() as f64 >= 0.995, "IVF recall {found_ivf}");
-    let found_serial = serial.lines().skip(1).filter(|l| exact_pairs.contains(l)).count();
-    assert!(found_serial as f64 / exact_pairs.len() as f64 >= 0.995, "single-threaded recall {found_serial}");
+    let found_ivf = ivf
+        .lines()
+        .skip(1)
+        .filter(|l| exact_pairs.contains(l))
+        .count();
+    eprintln!(
+        "COCO val, minilm > 0.9: IVF recall {:.4}",
+        found_ivf as f64 / exact_pairs.len() as f64
+    );
+    assert_eq!(
+        found_ivf,
+        ivf.lines().count() - 1,
+        "IVF reports only true pairs"
+    );
+    assert!(
+        found_ivf as f64 / exact_pairs.len() as f64 >= 0.995,
+        "IVF recall {found_ivf}"
+    );
+    let found_serial = serial
+        .lines()
+        .skip(1)
+        .filter(|l| exact_pairs.contains(l))
+        .count();
+    assert!(
+        found_serial as f64 / exact_pairs.len() as f64 >= 0.995,
+        "single-threaded recall {found_serial}"
+    );
 }
 
 #[test]
 fn bad_input_is_named() {
     let corpus = captions();
     let t = ["-t", corpus.as_str()];
-    let err = sql_error("SELECT * FROM lookalike_pairs('nope', 'text', 'minilm', 'mpnet')", &t);
+    let err = sql_error(
+        "SELECT * FROM lookalike_pairs('nope', 'text', 'minilm', 'mpnet')",
+        &t,
+    );
     assert!(err.contains("no table or file 'nope'"), "{err}");
-    let err = sql_error("SELECT * FROM lookalike_pairs('corpus', 'txt', 'tiny-clip', NULL, 'judge=structural')", &t);
-    assert!(err.contains("has no column 'txt' (columns: line, text)"), "{err}");
-    let err = sql_error("SELECT * FROM lookalike_pairs('corpus', 'line', 'tiny-clip', NULL, 'judge=structural')", &t);
-    assert!(err.contains("column 'line' of 'corpus' is UInt64, not text"), "{err}");
-    let err = sql_error("SELECT * FROM lookalike_pairs('corpus', 'text', 'no-model', 'mpnet')", &t);
+    let err = sql_error(
+        "SELECT * FROM lookalike_pairs('corpus', 'txt', 'tiny-clip', NULL, 'judge=structural')",
+        &t,
+    );
+    assert!(
+        err.contains("has no column 'txt' (columns: line, text)"),
+        "{err}"
+    );
+    let err = sql_error(
+        "SELECT * FROM lookalike_pairs('corpus', 'line', 'tiny-clip', NULL, 'judge=structural')",
+        &t,
+    );
+    assert!(
+        err.contains("column 'line' of 'corpus' is UInt64, not text"),
+        "{err}"
+    );
+    let err = sql_error(
+        "SELECT * FROM lookalike_pairs('corpus', 'text', 'no-model', 'mpnet')",
+        &t,
+    );
     assert!(err.contains("unknown model 'no-model'"), "{err}");
-    let err = sql_error("SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm', 'mpnet', 'threshold=1.2')", &t);
+    let err = sql_error(
+        "SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm', 'mpnet', 'threshold=1.2')",
+        &t,
+    );
     assert!(err.contains("threshold=1.2 is outside [-1, 1]"), "{err}");
-    let err = sql_error("SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm', 'mpnet', 'k=0')", &t);
+    let err = sql_error(
+        "SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm', 'mpnet', 'k=0')",
+        &t,
+    );
     assert!(err.contains("k=0 must be a positive whole number"), "{err}");
-    let err = sql_error("SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm')", &t);
+    let err = sql_error(
+        "SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm')",
+        &t,
+    );
     assert!(err.contains("takes 4 or 5 arguments"), "{err}");
-    let err = sql_error("SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm', NULL, 'judge=reference')", &t);
-    assert!(err.contains("without a reference model, give judge=structural"), "{err}");
+    let err = sql_error(
+        "SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm', NULL, 'judge=reference')",
+        &t,
+    );
+    assert!(
+        err.contains("without a reference model, give judge=structural"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -146,7 +253,11 @@ fn degenerate_corpora_give_empty_results_with_a_reason() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    for (name, content, distinct) in [("empty", "", 0), ("one", "a dog\n", 1), ("same", "a dog\na dog\na dog\n", 1)] {
+    for (name, content, distinct) in [
+        ("empty", "", 0),
+        ("one", "a dog\n", 1),
+        ("same", "a dog\na dog\na dog\n", 1),
+    ] {
         let path = dir.path().join(format!("{name}.txt"));
         std::fs::write(&path, content).unwrap();
         let table = format!("c={}", path.display());
@@ -155,7 +266,10 @@ fn degenerate_corpora_give_empty_results_with_a_reason() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{name}: {err}");
         assert_eq!(String::from_utf8_lossy(&out.stdout), "n\n0\n", "{name}");
-        assert!(err.contains(&format!("{distinct} distinct texts")), "{name}: {err}");
+        assert!(
+            err.contains(&format!("{distinct} distinct texts")),
+            "{name}: {err}"
+        );
     }
 }
 
@@ -168,12 +282,31 @@ fn scrape_shortcut_writes_the_same_rows_as_the_table_function() {
     let out_path = dir.path().join("failures.parquet");
     let corpus = root().join("data/captions.txt");
     let args = [
-        "scrape", "--corpus", corpus.to_str().unwrap(), "--target", "tiny-clip", "--reference", "none", "--judge", "structural",
-        "--options", "quantile=0.999", "--out", out_path.to_str().unwrap(),
+        "scrape",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--target",
+        "tiny-clip",
+        "--reference",
+        "none",
+        "--judge",
+        "structural",
+        "--options",
+        "quantile=0.999",
+        "--out",
+        out_path.to_str().unwrap(),
     ];
     let out = lookalike(&args, None);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let written = sql(&format!("SELECT count(*) AS n FROM '{}'", out_path.display()), &[], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = sql(
+        &format!("SELECT count(*) AS n FROM '{}'", out_path.display()),
+        &[],
+        None,
+    );
     let direct = sql(
         "SELECT count(*) AS n FROM lookalike_pairs('corpus', 'text', 'tiny-clip', NULL, 'judge=structural, quantile=0.999')",
         &["-t", &captions()],

@@ -6,7 +6,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// lookalike: find the prompts a text encoder confuses, and query them with SQL.
 #[derive(Debug, Parser)]
-#[command(name = "lookalike", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "lookalike",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     /// Session settings shared by every command.
     #[command(flatten)]
@@ -50,7 +55,12 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 pub struct SessionArgs {
     /// Models directory.
-    #[arg(long, global = true, env = "LOOKALIKE_MODELS", default_value = "models")]
+    #[arg(
+        long,
+        global = true,
+        env = "LOOKALIKE_MODELS",
+        default_value = "models"
+    )]
     pub models: PathBuf,
 
     /// Embedding cache directory (default: .lookalike/cache).
@@ -116,7 +126,10 @@ fn parse_maxrows(value: &str) -> Result<MaxRows, String> {
     if value.eq_ignore_ascii_case("inf") {
         return Ok(MaxRows::Unlimited);
     }
-    value.parse().map(MaxRows::Limited).map_err(|_| format!("'{value}' is not a row count or 'inf'"))
+    value
+        .parse()
+        .map(MaxRows::Limited)
+        .map_err(|_| format!("'{value}' is not a row count or 'inf'"))
 }
 
 /// Subcommands.
@@ -147,7 +160,12 @@ pub struct AuditArgs {
     #[arg(long)]
     pub column: Option<String>,
     /// The target encoders to audit, side by side (e.g. clip-l14,minilm).
-    #[arg(long, value_delimiter = ',', required = true, value_name = "MODEL[,MODEL…]")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        required = true,
+        value_name = "MODEL[,MODEL…]"
+    )]
     pub target: Vec<String>,
     /// The reference encoder (`none`: the structural judge only).
     #[arg(long, default_value = "mpnet")]
@@ -249,7 +267,18 @@ mod tests {
 
     #[test]
     fn sql_flags_parse() {
-        let cli = Cli::try_parse_from(["lookalike", "-c", "SELECT 1", "-t", "caps=x.txt", "--format", "csv", "--maxrows", "inf"]).unwrap();
+        let cli = Cli::try_parse_from([
+            "lookalike",
+            "-c",
+            "SELECT 1",
+            "-t",
+            "caps=x.txt",
+            "--format",
+            "csv",
+            "--maxrows",
+            "inf",
+        ])
+        .unwrap();
         assert_eq!(cli.commands, vec!["SELECT 1"]);
         assert_eq!(cli.session.tables, vec!["caps=x.txt"]);
         assert_eq!(cli.format, Format::Csv);
@@ -258,29 +287,66 @@ mod tests {
 
     #[test]
     fn bad_maxrows_quotes_the_value() {
-        let err = Cli::try_parse_from(["lookalike", "--maxrows", "lots"]).unwrap_err().to_string();
+        let err = Cli::try_parse_from(["lookalike", "--maxrows", "lots"])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("'lots'"), "{err}");
     }
 
     #[test]
     fn scrape_parses_with_defaults() {
-        let cli = Cli::try_parse_from(["lookalike", "scrape", "--corpus", "c.txt", "--out", "p.parquet"]).unwrap();
-        let Some(Command::Scrape(s)) = cli.command else { panic!("not scrape") };
-        assert_eq!((s.target.as_str(), s.reference.as_str(), s.judge.as_str()), ("minilm", "mpnet", "either"));
+        let cli = Cli::try_parse_from([
+            "lookalike",
+            "scrape",
+            "--corpus",
+            "c.txt",
+            "--out",
+            "p.parquet",
+        ])
+        .unwrap();
+        let Some(Command::Scrape(s)) = cli.command else {
+            panic!("not scrape")
+        };
+        assert_eq!(
+            (s.target.as_str(), s.reference.as_str(), s.judge.as_str()),
+            ("minilm", "mpnet", "either")
+        );
     }
 
     #[test]
     fn audit_parses_targets_and_llm() {
-        let cli = Cli::try_parse_from(["lookalike", "audit", "--corpus", "c.txt", "--target", "clip,minilm", "--llm", "http://x/v1", "--llm-model", "m", "--out", "o"]).unwrap();
-        let Some(Command::Audit(a)) = cli.command else { panic!("not audit") };
+        let cli = Cli::try_parse_from([
+            "lookalike",
+            "audit",
+            "--corpus",
+            "c.txt",
+            "--target",
+            "clip,minilm",
+            "--llm",
+            "http://x/v1",
+            "--llm-model",
+            "m",
+            "--out",
+            "o",
+        ])
+        .unwrap();
+        let Some(Command::Audit(a)) = cli.command else {
+            panic!("not audit")
+        };
         assert_eq!(a.target, ["clip", "minilm"]);
-        assert_eq!((a.reference.as_str(), a.threshold, a.gap, a.offline), ("mpnet", 0.9, 0.2, false));
+        assert_eq!(
+            (a.reference.as_str(), a.threshold, a.gap, a.offline),
+            ("mpnet", 0.9, 0.2, false)
+        );
         assert_eq!(cli.session.llm.as_deref(), Some("http://x/v1"));
     }
 
     #[test]
     fn model_import_parses() {
         let cli = Cli::try_parse_from(["lookalike", "model", "import", "hf", "models/x"]).unwrap();
-        assert!(matches!(cli.command, Some(Command::Model(ModelCommand::Import { .. }))));
+        assert!(matches!(
+            cli.command,
+            Some(Command::Model(ModelCommand::Import { .. }))
+        ));
     }
 }

@@ -6,7 +6,10 @@ use anyhow::{bail, Result};
 pub fn functions(name: Option<&str>) -> Result<String> {
     let all = lookalike_sql::docs::all();
     let Some(name) = name else {
-        return Ok(all.iter().map(|(n, d)| format!("{n:<14} {}\n", d.syntax_example)).collect());
+        return Ok(all
+            .iter()
+            .map(|(n, d)| format!("{n:<14} {}\n", d.syntax_example))
+            .collect());
     };
     let Some((_, doc)) = all.iter().find(|(n, _)| *n == name) else {
         bail!("no lookalike function '{name}' (\\h lists them)");

@@ -1,13 +1,13 @@
 //! The `lookalike` binary: parse flags, build the session, run, report errors with exit code 2.
 
 mod args;
+mod audit;
 mod help;
 mod models;
 mod scrape;
 mod setup;
 mod shell;
 mod vars;
-mod audit;
 
 use std::process::ExitCode;
 
@@ -20,7 +20,10 @@ use args::{Cli, Command, Format};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: starting the async runtime: {e}");
@@ -31,7 +34,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // A closed pipe (`lookalike … | head`) is not an error.
-            if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("error: {e:#}");
@@ -46,7 +52,12 @@ async fn run(cli: Cli) -> Result<()> {
         Some(Command::Model(command)) => return models::run(command, &cli.session),
         Some(Command::Scrape(scrape)) => {
             let session = build_session(&cli.session).await?;
-            let printer = shell::Printer { format: cli.format, maxrows: cli.maxrows, output: None, quiet: cli.quiet };
+            let printer = shell::Printer {
+                format: cli.format,
+                maxrows: cli.maxrows,
+                output: None,
+                quiet: cli.quiet,
+            };
             return scrape::run(&session, scrape, &printer).await;
         }
         Some(Command::Audit(audit)) => {
@@ -57,8 +68,14 @@ async fn run(cli: Cli) -> Result<()> {
             let llm = match audit.offline {
                 true => None,
                 false => {
-                    let client = session.llm().client("lookalike audit").map_err(|e| anyhow::anyhow!("{e}\nor run the audit without an LLM: --offline"))?;
-                    Some(format!("LLM {} at {}", client.config().model, client.config().base_url))
+                    let client = session.llm().client("lookalike audit").map_err(|e| {
+                        anyhow::anyhow!("{e}\nor run the audit without an LLM: --offline")
+                    })?;
+                    Some(format!(
+                        "LLM {} at {}",
+                        client.config().model,
+                        client.config().base_url
+                    ))
                 }
             };
             return audit::run(&session, audit, llm).await;
@@ -69,7 +86,12 @@ async fn run(cli: Cli) -> Result<()> {
         anyhow::bail!("--format parquet needs --output <file.parquet>");
     }
     let session = build_session(&cli.session).await?;
-    let printer = shell::Printer { format: cli.format, maxrows: cli.maxrows, output: cli.output.clone(), quiet: cli.quiet };
+    let printer = shell::Printer {
+        format: cli.format,
+        maxrows: cli.maxrows,
+        output: cli.output.clone(),
+        quiet: cli.quiet,
+    };
     let vars = vars::parse(&cli.defines)?;
     for path in &cli.files {
         shell::run_file(&session, path, &vars, &printer).await?;
@@ -106,9 +128,14 @@ async fn build_session(args: &args::SessionArgs) -> Result<Lookalike> {
     for table in &args.tables {
         let (name, path) = match table.split_once('=') {
             Some((name, path)) => (name.to_string(), std::path::PathBuf::from(path)),
-            None => (lookalike_sql::default_table_name(std::path::Path::new(table)), std::path::PathBuf::from(table)),
+            None => (
+                lookalike_sql::default_table_name(std::path::Path::new(table)),
+                std::path::PathBuf::from(table),
+            ),
         };
-        lookalike_sql::register_file(session.ctx(), &name, &path).await.with_context(|| format!("registering table '{name}' from {}", path.display()))?;
+        lookalike_sql::register_file(session.ctx(), &name, &path)
+            .await
+            .with_context(|| format!("registering table '{name}' from {}", path.display()))?;
     }
     Ok(session)
 }

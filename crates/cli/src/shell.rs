@@ -40,7 +40,11 @@ pub async fn run_sql(session: &Lookalike, sql: &str, printer: &Printer) -> Resul
         printer.print(&batches)?;
         if !printer.quiet {
             let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
-            eprintln!("{rows} row{} in {:.3}s", if rows == 1 { "" } else { "s" }, started.elapsed().as_secs_f64());
+            eprintln!(
+                "{rows} row{} in {:.3}s",
+                if rows == 1 { "" } else { "s" },
+                started.elapsed().as_secs_f64()
+            );
             report_embedding(&before, &session.registry().stats());
         }
         for note in session.take_notes() {
@@ -51,14 +55,25 @@ pub async fn run_sql(session: &Lookalike, sql: &str, printer: &Printer) -> Resul
 }
 
 /// Says how many texts were embedded, read from cache and truncated, per model.
-fn report_embedding(before: &std::collections::HashMap<String, EmbedStats>, after: &std::collections::HashMap<String, EmbedStats>) {
+fn report_embedding(
+    before: &std::collections::HashMap<String, EmbedStats>,
+    after: &std::collections::HashMap<String, EmbedStats>,
+) {
     let mut names: Vec<&String> = after.keys().collect();
     names.sort();
     for name in names {
         let (a, b) = (after[name], before.get(name).copied().unwrap_or_default());
-        let (computed, cached, truncated) = (a.computed - b.computed, a.cached - b.cached, a.truncated - b.truncated);
+        let (computed, cached, truncated) = (
+            a.computed - b.computed,
+            a.cached - b.cached,
+            a.truncated - b.truncated,
+        );
         if computed + cached > 0 {
-            let cut = if truncated > 0 { format!(", {truncated} truncated to the model's context") } else { String::new() };
+            let cut = if truncated > 0 {
+                format!(", {truncated} truncated to the model's context")
+            } else {
+                String::new()
+            };
             eprintln!("{name}: {computed} texts embedded, {cached} from cache{cut}");
         }
     }
@@ -68,12 +83,17 @@ impl Printer {
     /// Prints (or writes) one statement's result.
     pub fn print(&self, batches: &[RecordBatch]) -> Result<()> {
         if self.format == Format::Parquet {
-            let Some(path) = &self.output else { bail!("--format parquet needs --output <file.parquet>") };
+            let Some(path) = &self.output else {
+                bail!("--format parquet needs --output <file.parquet>")
+            };
             lookalike_sql::cache::write_parquet_atomically(path, batches)?;
             return Ok(());
         }
         let mut out: Box<dyn Write> = match &self.output {
-            Some(path) => Box::new(std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?),
+            Some(path) => Box::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("creating {}", path.display()))?,
+            ),
             None => Box::new(std::io::stdout().lock()),
         };
         match self.format {
@@ -84,8 +104,14 @@ impl Printer {
                 }
             }
             Format::Csv | Format::Tsv => {
-                let delimiter = if self.format == Format::Csv { b',' } else { b'\t' };
-                let mut writer = datafusion::arrow::csv::WriterBuilder::new().with_delimiter(delimiter).build(&mut out);
+                let delimiter = if self.format == Format::Csv {
+                    b','
+                } else {
+                    b'\t'
+                };
+                let mut writer = datafusion::arrow::csv::WriterBuilder::new()
+                    .with_delimiter(delimiter)
+                    .build(&mut out);
                 for batch in batches {
                     writer.write(&flatten_nested(batch)?)?;
                 }
@@ -108,7 +134,9 @@ impl Printer {
     }
 
     fn limited(&self, batches: &[RecordBatch]) -> Vec<RecordBatch> {
-        let MaxRows::Limited(max) = self.maxrows else { return batches.to_vec() };
+        let MaxRows::Limited(max) = self.maxrows else {
+            return batches.to_vec();
+        };
         let total: usize = batches.iter().map(|b| b.num_rows()).sum();
         let mut left = max;
         let mut shown = Vec::new();
@@ -135,7 +163,9 @@ fn flatten_nested(batch: &RecordBatch) -> Result<RecordBatch> {
     for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
         if field.data_type().is_nested() {
             let formatter = ArrayFormatter::try_new(column.as_ref(), &options)?;
-            let text: StringArray = (0..column.len()).map(|i| (!column.is_null(i)).then(|| formatter.value(i).to_string())).collect();
+            let text: StringArray = (0..column.len())
+                .map(|i| (!column.is_null(i)).then(|| formatter.value(i).to_string()))
+                .collect();
             fields.push(Field::new(field.name(), text.data_type().clone(), true));
             columns.push(Arc::new(text));
         } else {
@@ -143,19 +173,35 @@ fn flatten_nested(batch: &RecordBatch) -> Result<RecordBatch> {
             columns.push(column.clone());
         }
     }
-    Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?)
+    Ok(RecordBatch::try_new(
+        Arc::new(Schema::new(fields)),
+        columns,
+    )?)
 }
 
 /// Runs a SQL file.
-pub async fn run_file(session: &Lookalike, path: &Path, vars: &crate::vars::Vars, printer: &Printer) -> Result<()> {
+pub async fn run_file(
+    session: &Lookalike,
+    path: &Path,
+    vars: &crate::vars::Vars,
+    printer: &Printer,
+) -> Result<()> {
     let sql = read_script(path, vars)?;
-    run_sql(session, &sql, printer).await.with_context(|| format!("in {}", path.display()))
+    run_sql(session, &sql, printer)
+        .await
+        .with_context(|| format!("in {}", path.display()))
 }
 
 /// A SQL file's text with its variables substituted.
 pub fn read_script(path: &Path, vars: &crate::vars::Vars) -> Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let sql = String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("{} is not UTF-8 (byte offset {})", path.display(), e.utf8_error().valid_up_to()))?;
+    let sql = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not UTF-8 (byte offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
     crate::vars::substitute(&sql, vars, &path.display().to_string())
 }
 
@@ -165,7 +211,11 @@ pub async fn repl(session: &Lookalike, printer: &Printer) -> Result<()> {
     let mut buffer = String::new();
     eprintln!("lookalike SQL shell: end statements with ';', \\h for functions, \\q to quit");
     loop {
-        let prompt = if buffer.is_empty() { "lookalike> " } else { "       ..> " };
+        let prompt = if buffer.is_empty() {
+            "lookalike> "
+        } else {
+            "       ..> "
+        };
         let line = match editor.readline(prompt) {
             Ok(line) => line,
             Err(rustyline::error::ReadlineError::Interrupted) => {

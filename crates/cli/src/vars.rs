@@ -12,7 +12,9 @@ pub type Vars = BTreeMap<String, String>;
 pub fn parse(defines: &[String]) -> Result<Vars> {
     let mut vars = Vars::new();
     for define in defines {
-        let Some((name, value)) = define.split_once('=') else { bail!("-D {define}: expected NAME=VALUE") };
+        let Some((name, value)) = define.split_once('=') else {
+            bail!("-D {define}: expected NAME=VALUE")
+        };
         if !is_name(name) {
             bail!("-D {define}: '{name}' is not a variable name (letters, digits, _)");
         }
@@ -23,7 +25,10 @@ pub fn parse(defines: &[String]) -> Result<Vars> {
 
 fn is_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Replaces every `${name}` and `${name:-default}` of `sql`; `origin` names the script in errors.
@@ -43,7 +48,9 @@ pub fn substitute(sql: &str, vars: &Vars, origin: &str) -> Result<String> {
             None => (body, None),
         };
         if !is_name(name) {
-            bail!("{origin}: '${{{body}}}' is not a variable (use ${{name}} or ${{name:-default}})");
+            bail!(
+                "{origin}: '${{{body}}}' is not a variable (use ${{name}} or ${{name:-default}})"
+            );
         }
         match (vars.get(name), default) {
             (Some(value), _) => out.push_str(value),
@@ -64,11 +71,23 @@ mod tests {
     fn values_defaults_and_errors() {
         let vars = parse(&["target=clip".into(), "gap=0.25".into()]).unwrap();
         let sql = "SELECT '${target}', ${gap:-0.2}, '${reference:-mpnet}', '${empty:-}'";
-        assert_eq!(substitute(sql, &vars, "x.sql").unwrap(), "SELECT 'clip', 0.25, 'mpnet', ''");
-        assert!(substitute("${missing}", &vars, "x.sql").unwrap_err().to_string().contains("${missing} is not set; pass -D missing=VALUE"));
-        assert!(substitute("a\n${oops", &vars, "x.sql").unwrap_err().to_string().contains("x.sql, line 2"));
+        assert_eq!(
+            substitute(sql, &vars, "x.sql").unwrap(),
+            "SELECT 'clip', 0.25, 'mpnet', ''"
+        );
+        assert!(substitute("${missing}", &vars, "x.sql")
+            .unwrap_err()
+            .to_string()
+            .contains("${missing} is not set; pass -D missing=VALUE"));
+        assert!(substitute("a\n${oops", &vars, "x.sql")
+            .unwrap_err()
+            .to_string()
+            .contains("x.sql, line 2"));
         assert!(parse(&["1x=2".into()]).is_err());
         assert!(parse(&["novalue".into()]).is_err());
-        assert_eq!(substitute("no variables $ { }", &vars, "x").unwrap(), "no variables $ { }");
+        assert_eq!(
+            substitute("no variables $ { }", &vars, "x").unwrap(),
+            "no variables $ { }"
+        );
     }
 }

@@ -37,7 +37,13 @@ impl Default for EncoderOptions {
         // (bench/RESULTS.md). Four sessions at most keep the weights' memory bounded on big
         // machines. Batches of 32 short texts measured fastest on 2 cores: 6.0s for 3,000 COCO
         // captions against 7.1s with 128 and 6.5s with 16.
-        let defaults = EncoderOptions { threads: cores, workers: cores.min(4), max_batch_rows: 32, max_batch_tokens: 4096, progress: true };
+        let defaults = EncoderOptions {
+            threads: cores,
+            workers: cores.min(4),
+            max_batch_rows: 32,
+            max_batch_tokens: 4096,
+            progress: true,
+        };
         defaults.with_env_overrides()
     }
 }
@@ -46,7 +52,12 @@ impl EncoderOptions {
     /// Tuning knobs from the environment, for benchmarks and unusual machines:
     /// `LOOKALIKE_ENCODE_WORKERS`, `LOOKALIKE_BATCH_ROWS`, `LOOKALIKE_BATCH_TOKENS`.
     pub fn with_env_overrides(mut self) -> Self {
-        let read = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<usize>().ok()).filter(|&v| v > 0);
+        let read = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse::<usize>().ok())
+                .filter(|&v| v > 0)
+        };
         if let Some(workers) = read("LOOKALIKE_ENCODE_WORKERS") {
             self.workers = workers;
         }
@@ -102,7 +113,11 @@ pub struct Encoder {
 
 impl std::fmt::Debug for Encoder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Encoder").field("model", &self.model.name).field("dim", &self.dim).field("pooling", &self.pooling).finish()
+        f.debug_struct("Encoder")
+            .field("model", &self.model.name)
+            .field("dim", &self.dim)
+            .field("pooling", &self.pooling)
+            .finish()
     }
 }
 
@@ -110,7 +125,10 @@ impl Encoder {
     /// Loads a model directory into ONNX Runtime sessions.
     pub fn load(model: ModelDir, options: EncoderOptions) -> Result<Encoder> {
         let env = runtime::environment()?;
-        let onnx_err = |e: &dyn std::fmt::Display| EncodeError::Onnx { path: model.onnx.clone(), message: e.to_string() };
+        let onnx_err = |e: &dyn std::fmt::Display| EncodeError::Onnx {
+            path: model.onnx.clone(),
+            message: e.to_string(),
+        };
         let workers = options.workers.max(1);
         let intra = (options.threads / workers).max(1);
         let mut sessions = Vec::with_capacity(workers);
@@ -130,38 +148,85 @@ impl Encoder {
         }
         let first = sessions[0].get_mut().expect("fresh mutex");
         let inputs = plan_inputs(first, &model)?;
-        let outputs: Vec<String> = first.outputs().iter().map(|o| o.name().to_string()).collect();
+        let outputs: Vec<String> = first
+            .outputs()
+            .iter()
+            .map(|o| o.name().to_string())
+            .collect();
         let pooling = resolve_pooling(&model, &outputs)?;
         let output = match &pooling {
             Pooling::Output(name) => name.clone(),
             _ => model.manifest.output.clone().unwrap_or_else(|| {
-                if outputs.iter().any(|o| o == "last_hidden_state") { "last_hidden_state".into() } else { outputs[0].clone() }
+                if outputs.iter().any(|o| o == "last_hidden_state") {
+                    "last_hidden_state".into()
+                } else {
+                    outputs[0].clone()
+                }
             }),
         };
         if !outputs.contains(&output) {
-            return Err(EncodeError::Shape { model: model.name.clone(), reason: format!("the graph has no output '{output}' (outputs: {})", outputs.join(", ")) });
+            return Err(EncodeError::Shape {
+                model: model.name.clone(),
+                reason: format!(
+                    "the graph has no output '{output}' (outputs: {})",
+                    outputs.join(", ")
+                ),
+            });
         }
 
-        let mut tokenizer = Tokenizer::from_file(&model.tokenizer)
-            .map_err(|e| EncodeError::Tokenizer { path: model.tokenizer.clone(), message: e.to_string() })?;
+        let mut tokenizer =
+            Tokenizer::from_file(&model.tokenizer).map_err(|e| EncodeError::Tokenizer {
+                path: model.tokenizer.clone(),
+                message: e.to_string(),
+            })?;
         let max_tokens = model.manifest.max_tokens.unwrap_or(512);
         tokenizer
-            .with_truncation(Some(TruncationParams { max_length: max_tokens, ..Default::default() }))
-            .map_err(|e| EncodeError::Tokenizer { path: model.tokenizer.clone(), message: e.to_string() })?;
+            .with_truncation(Some(TruncationParams {
+                max_length: max_tokens,
+                ..Default::default()
+            }))
+            .map_err(|e| EncodeError::Tokenizer {
+                path: model.tokenizer.clone(),
+                message: e.to_string(),
+            })?;
         let pad_id = model
             .manifest
             .pad_token_id
             .or_else(|| tokenizer.get_padding().map(|p| p.pad_id))
-            .or_else(|| ["[PAD]", "<pad>"].iter().find_map(|t| tokenizer.token_to_id(t)))
+            .or_else(|| {
+                ["[PAD]", "<pad>"]
+                    .iter()
+                    .find_map(|t| tokenizer.token_to_id(t))
+            })
             .unwrap_or(0);
         tokenizer.with_padding(None);
 
         let identity = identity::combine(&[
             &identity::file_digest(&model.onnx)?,
             &identity::file_digest(&model.tokenizer)?,
-            &serde_json::to_string(&(&pooling, &output, model.normalize(), max_tokens, pad_id, model.eos())).unwrap_or_default(),
+            &serde_json::to_string(&(
+                &pooling,
+                &output,
+                model.normalize(),
+                max_tokens,
+                pad_id,
+                model.eos(),
+            ))
+            .unwrap_or_default(),
         ]);
-        let mut encoder = Encoder { model, tokenizer, sessions, inputs, output, pooling, dim: 0, max_tokens, pad_id, identity, options };
+        let mut encoder = Encoder {
+            model,
+            tokenizer,
+            sessions,
+            inputs,
+            output,
+            pooling,
+            dim: 0,
+            max_tokens,
+            pad_id,
+            identity,
+            options,
+        };
         // One tiny run tells the output dimension whatever the graph declares, and proves the
         // graph runs before any real work is queued on it.
         let (probe, _) = encoder.tokenize(&[""])?;
@@ -170,7 +235,10 @@ impl Encoder {
             if declared != encoder.dim {
                 return Err(EncodeError::Shape {
                     model: encoder.model.name.clone(),
-                    reason: format!("manifest says dim {declared} but the graph produces {}", encoder.dim),
+                    reason: format!(
+                        "manifest says dim {declared} but the graph produces {}",
+                        encoder.dim
+                    ),
                 });
             }
         }
@@ -217,8 +285,14 @@ impl Encoder {
         let encodings = self
             .tokenizer
             .encode_batch(texts.to_vec(), true)
-            .map_err(|e| EncodeError::Tokenizer { path: self.model.tokenizer.clone(), message: e.to_string() })?;
-        let truncated = encodings.iter().filter(|e| !e.get_overflowing().is_empty()).count();
+            .map_err(|e| EncodeError::Tokenizer {
+                path: self.model.tokenizer.clone(),
+                message: e.to_string(),
+            })?;
+        let truncated = encodings
+            .iter()
+            .filter(|e| !e.get_overflowing().is_empty())
+            .count();
         Ok((encodings, truncated))
     }
 
@@ -236,7 +310,8 @@ impl Encoder {
         let failure: Mutex<Option<EncodeError>> = Mutex::new(None);
         std::thread::scope(|scope| {
             for worker in 0..self.sessions.len() {
-                let (next, results, failure, batches, encodings, progress) = (&next, &results, &failure, &batches, &encodings, &progress);
+                let (next, results, failure, batches, encodings, progress) =
+                    (&next, &results, &failure, &batches, &encodings, &progress);
                 scope.spawn(move || loop {
                     let b = next.fetch_add(1, Ordering::Relaxed);
                     if b >= batches.len() || failure.lock().unwrap().is_some() {
@@ -265,19 +340,26 @@ impl Encoder {
         }
         for (b, vectors) in results.into_inner().unwrap() {
             for (row, &i) in batches[b].iter().enumerate() {
-                data[i * self.dim..(i + 1) * self.dim].copy_from_slice(&vectors[row * self.dim..(row + 1) * self.dim]);
+                data[i * self.dim..(i + 1) * self.dim]
+                    .copy_from_slice(&vectors[row * self.dim..(row + 1) * self.dim]);
             }
         }
-        Ok(Embeddings { dim: self.dim, data, truncated })
+        Ok(Embeddings {
+            dim: self.dim,
+            data,
+            truncated,
+        })
     }
 
     fn progress_bar(&self, n: usize) -> Option<indicatif::ProgressBar> {
         (self.options.progress && n >= 2048).then(|| {
             let bar = indicatif::ProgressBar::new(n as u64);
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} texts, {per_sec}, eta {eta}")
-                    .expect("valid template")
-                    .progress_chars("=> "),
+                indicatif::ProgressStyle::with_template(
+                    "{msg} [{bar:30}] {pos}/{len} texts, {per_sec}, eta {eta}",
+                )
+                .expect("valid template")
+                .progress_chars("=> "),
             );
             bar.set_message(format!("embedding with {}", self.model.name));
             bar
@@ -292,7 +374,10 @@ impl Encoder {
         for &i in order {
             let len = encodings[i].len().max(1);
             let widest = longest.max(len);
-            if !current.is_empty() && (current.len() >= self.options.max_batch_rows || widest * (current.len() + 1) > self.options.max_batch_tokens) {
+            if !current.is_empty()
+                && (current.len() >= self.options.max_batch_rows
+                    || widest * (current.len() + 1) > self.options.max_batch_tokens)
+            {
                 batches.push(std::mem::take(&mut current));
                 longest = 0;
             }
@@ -318,7 +403,10 @@ impl Encoder {
                 mask[row * seq + pos] = 1;
             }
         }
-        let onnx_err = |e: ort::Error| EncodeError::Onnx { path: self.model.onnx.clone(), message: e.to_string() };
+        let onnx_err = |e: ort::Error| EncodeError::Onnx {
+            path: self.model.onnx.clone(),
+            message: e.to_string(),
+        };
         let mut values: Vec<(Cow<'static, str>, SessionInputValue<'static>)> = Vec::new();
         for name in &self.inputs.names {
             let data: Vec<i64> = match name.as_str() {
@@ -329,18 +417,29 @@ impl Encoder {
                 _ => unreachable!("plan_inputs only keeps known names"),
             };
             let value: SessionInputValue = if self.inputs.int32 {
-                Tensor::from_array(([rows, seq], data.into_iter().map(|x| x as i32).collect::<Vec<_>>())).map_err(onnx_err)?.into()
+                Tensor::from_array((
+                    [rows, seq],
+                    data.into_iter().map(|x| x as i32).collect::<Vec<_>>(),
+                ))
+                .map_err(onnx_err)?
+                .into()
             } else {
-                Tensor::from_array(([rows, seq], data)).map_err(onnx_err)?.into()
+                Tensor::from_array(([rows, seq], data))
+                    .map_err(onnx_err)?
+                    .into()
             };
             values.push((Cow::Owned(name.clone()), value));
         }
-        let mut session = self.sessions[worker].lock().map_err(|_| EncodeError::Onnx {
-            path: self.model.onnx.clone(),
-            message: "a previous run panicked while holding the session".into(),
-        })?;
+        let mut session = self.sessions[worker]
+            .lock()
+            .map_err(|_| EncodeError::Onnx {
+                path: self.model.onnx.clone(),
+                message: "a previous run panicked while holding the session".into(),
+            })?;
         let outputs = session.run(values).map_err(onnx_err)?;
-        let (shape, states) = outputs[self.output.as_str()].try_extract_tensor::<f32>().map_err(onnx_err)?;
+        let (shape, states) = outputs[self.output.as_str()]
+            .try_extract_tensor::<f32>()
+            .map_err(onnx_err)?;
         let shape: Vec<usize> = shape.iter().map(|&d| d as usize).collect();
         let mut pooled;
         match (&self.pooling, shape.as_slice()) {
@@ -374,27 +473,45 @@ impl Encoder {
 
 /// Which of the inputs we know how to feed the graph has, and their integer type.
 fn plan_inputs(session: &Session, model: &ModelDir) -> Result<Inputs> {
-    const KNOWN: [&str; 4] = ["input_ids", "attention_mask", "token_type_ids", "position_ids"];
+    const KNOWN: [&str; 4] = [
+        "input_ids",
+        "attention_mask",
+        "token_type_ids",
+        "position_ids",
+    ];
     let mut names = Vec::new();
     let mut int32 = false;
     for input in session.inputs() {
         if !KNOWN.contains(&input.name()) {
             return Err(EncodeError::Shape {
                 model: model.name.clone(),
-                reason: format!("graph input '{}' is not one lookalike can feed (it feeds {})", input.name(), KNOWN.join(", ")),
+                reason: format!(
+                    "graph input '{}' is not one lookalike can feed (it feeds {})",
+                    input.name(),
+                    KNOWN.join(", ")
+                ),
             });
         }
         match input.dtype().tensor_type() {
             Some(TensorElementType::Int64) => {}
             Some(TensorElementType::Int32) => int32 = true,
             other => {
-                return Err(EncodeError::Shape { model: model.name.clone(), reason: format!("graph input '{}' has type {other:?}; expected int64 or int32", input.name()) })
+                return Err(EncodeError::Shape {
+                    model: model.name.clone(),
+                    reason: format!(
+                        "graph input '{}' has type {other:?}; expected int64 or int32",
+                        input.name()
+                    ),
+                })
             }
         }
         names.push(input.name().to_string());
     }
     if !names.iter().any(|n| n == "input_ids") {
-        return Err(EncodeError::Shape { model: model.name.clone(), reason: "the graph has no 'input_ids' input".into() });
+        return Err(EncodeError::Shape {
+            model: model.name.clone(),
+            reason: "the graph has no 'input_ids' input".into(),
+        });
     }
     Ok(Inputs { names, int32 })
 }
@@ -418,6 +535,3 @@ fn resolve_pooling(model: &ModelDir, outputs: &[String]) -> Result<Pooling> {
         )),
     }
 }
-
-
-

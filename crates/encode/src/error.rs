@@ -94,13 +94,24 @@ pub enum EncodeError {
 
 impl EncodeError {
     /// An [`EncodeError::Io`] for `path`.
-    pub fn io(action: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Self {
+    pub fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+    ) -> impl FnOnce(std::io::Error) -> Self {
         let path = path.into();
-        move |source| EncodeError::Io { action, path, source }
+        move |source| EncodeError::Io {
+            action,
+            path,
+            source,
+        }
     }
 
     /// An [`EncodeError::Invalid`] for `path`.
     pub fn invalid(what: &'static str, path: impl Into<PathBuf>, reason: impl ToString) -> Self {
-        EncodeError::Invalid { what, path: path.into(), reason: reason.to_string() }
+        EncodeError::Invalid {
+            what,
+            path: path.into(),
+            reason: reason.to_string(),
+        }
     }
 }

@@ -15,9 +15,18 @@ use crate::runtime::lookalike_home;
 /// SHA-256 of a file's content, hex-encoded, remembered across runs while the file is unchanged.
 pub fn file_digest(path: &Path) -> Result<String> {
     let meta = std::fs::metadata(path).map_err(EncodeError::io("reading", path))?;
-    let mtime = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let key = hex::encode(Sha256::digest(format!("{}\0{}\0{}", canonical.display(), meta.len(), mtime)));
+    let key = hex::encode(Sha256::digest(format!(
+        "{}\0{}\0{}",
+        canonical.display(),
+        meta.len(),
+        mtime
+    )));
     let memo = lookalike_home().join("digests").join(&key);
     if let Ok(digest) = std::fs::read_to_string(&memo) {
         if digest.len() == 64 {
@@ -28,7 +37,9 @@ pub fn file_digest(path: &Path) -> Result<String> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {
-        let n = file.read(&mut buf).map_err(EncodeError::io("reading", path))?;
+        let n = file
+            .read(&mut buf)
+            .map_err(EncodeError::io("reading", path))?;
         if n == 0 {
             break;
         }
@@ -65,7 +76,10 @@ mod tests {
         let file = dir.path().join("model.onnx");
         std::fs::write(&file, b"abc").unwrap();
         let first = file_digest(&file).unwrap();
-        assert_eq!(first, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            first,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
         std::fs::write(&file, b"abcd").unwrap();
         assert_ne!(file_digest(&file).unwrap(), first);

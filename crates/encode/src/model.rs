@@ -42,34 +42,61 @@ impl ModelDir {
         }
         let manifest_path = dir.join(MANIFEST_FILE);
         let manifest = if manifest_path.is_file() {
-            let text = std::fs::read_to_string(&manifest_path).map_err(EncodeError::io("reading", &manifest_path))?;
-            serde_json::from_str(&text).map_err(|e| EncodeError::invalid("manifest", &manifest_path, e))?
+            let text = std::fs::read_to_string(&manifest_path)
+                .map_err(EncodeError::io("reading", &manifest_path))?;
+            serde_json::from_str(&text)
+                .map_err(|e| EncodeError::invalid("manifest", &manifest_path, e))?
         } else {
             Manifest::default()
         };
         let onnx = match &manifest.onnx {
             Some(rel) => dir.join(rel),
-            None => ONNX_CANDIDATES.iter().map(|c| dir.join(c)).find(|p| p.is_file()).unwrap_or_else(|| dir.join(ONNX_CANDIDATES[0])),
+            None => ONNX_CANDIDATES
+                .iter()
+                .map(|c| dir.join(c))
+                .find(|p| p.is_file())
+                .unwrap_or_else(|| dir.join(ONNX_CANDIDATES[0])),
         };
         if !onnx.is_file() {
             return Err(EncodeError::Missing {
                 what: "ONNX graph".into(),
                 path: onnx,
-                hint: format!(" (looked for {} in {})", ONNX_CANDIDATES.join(", "), dir.display()),
+                hint: format!(
+                    " (looked for {} in {})",
+                    ONNX_CANDIDATES.join(", "),
+                    dir.display()
+                ),
             });
         }
         let tokenizer = dir.join(manifest.tokenizer.as_deref().unwrap_or("tokenizer.json"));
         if !tokenizer.is_file() {
-            return Err(EncodeError::Missing { what: "tokenizer".into(), path: tokenizer, hint: String::new() });
+            return Err(EncodeError::Missing {
+                what: "tokenizer".into(),
+                path: tokenizer,
+                hint: String::new(),
+            });
         }
-        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| dir.display().to_string());
-        Ok(ModelDir { name, dir, onnx, tokenizer, manifest })
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| dir.display().to_string());
+        Ok(ModelDir {
+            name,
+            dir,
+            onnx,
+            tokenizer,
+            manifest,
+        })
     }
 
     /// The family, inferred from the file layout when the manifest has none.
     pub fn family(&self) -> Family {
         self.manifest.family.unwrap_or_else(|| {
-            if self.onnx.file_name().is_some_and(|n| n == "text_model.onnx") {
+            if self
+                .onnx
+                .file_name()
+                .is_some_and(|n| n == "text_model.onnx")
+            {
                 Family::ClipText
             } else {
                 Family::Other
@@ -92,7 +119,10 @@ impl ModelDir {
 
     /// The CLIP end-of-text token and rule for EOS pooling.
     pub fn eos(&self) -> (u32, EosRule) {
-        (self.manifest.eos_token_id.unwrap_or(49407), self.manifest.eos_rule.unwrap_or(EosRule::Argmax))
+        (
+            self.manifest.eos_token_id.unwrap_or(49407),
+            self.manifest.eos_rule.unwrap_or(EosRule::Argmax),
+        )
     }
 }
 
@@ -118,7 +148,9 @@ impl Models {
 
     /// Names of the subdirectories that hold a model, sorted.
     pub fn list(&self) -> Vec<String> {
-        let Ok(entries) = std::fs::read_dir(&self.dir) else { return Vec::new() };
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
         let mut names: Vec<String> = entries
             .filter_map(|e| e.ok())
             .filter(|e| e.path().is_dir())
@@ -141,7 +173,11 @@ impl Models {
         Err(EncodeError::UnknownModel {
             name: name.to_string(),
             dir: self.dir.clone(),
-            available: if available.is_empty() { "none".into() } else { available.join(", ") },
+            available: if available.is_empty() {
+                "none".into()
+            } else {
+                available.join(", ")
+            },
         })
     }
 }
@@ -152,7 +188,9 @@ mod tests {
 
     #[test]
     fn missing_directory_names_the_path_and_the_fix() {
-        let err = ModelDir::open("/nonexistent/models/minilm").unwrap_err().to_string();
+        let err = ModelDir::open("/nonexistent/models/minilm")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("/nonexistent/models/minilm"), "{err}");
         assert!(err.contains("lookalike model import"), "{err}");
     }
@@ -179,7 +217,13 @@ mod tests {
     fn unknown_model_lists_what_exists() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("minilm")).unwrap();
-        let err = Models::new(Some(dir.path().into())).open("clip").unwrap_err().to_string();
-        assert!(err.contains("unknown model 'clip'") && err.contains("minilm"), "{err}");
+        let err = Models::new(Some(dir.path().into()))
+            .open("clip")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("unknown model 'clip'") && err.contains("minilm"),
+            "{err}"
+        );
     }
 }

@@ -28,7 +28,13 @@ pub fn at_positions(states: &[f32], positions: &[usize], seq: usize, dim: usize,
 }
 
 /// CLIP's end-of-text position of each row, within the row's real (unpadded) tokens.
-pub fn eos_positions(ids: &[i64], lengths: &[usize], seq: usize, eos: u32, rule: EosRule) -> Vec<usize> {
+pub fn eos_positions(
+    ids: &[i64],
+    lengths: &[usize],
+    seq: usize,
+    eos: u32,
+    rule: EosRule,
+) -> Vec<usize> {
     lengths
         .iter()
         .enumerate()
@@ -36,12 +42,20 @@ pub fn eos_positions(ids: &[i64], lengths: &[usize], seq: usize, eos: u32, rule:
             let row_ids = &ids[row * seq..row * seq + len.max(1)];
             match rule {
                 // First occurrence of the maximum, as torch.argmax does.
-                EosRule::Argmax => row_ids
+                EosRule::Argmax => {
+                    row_ids
+                        .iter()
+                        .enumerate()
+                        .fold(
+                            (0, i64::MIN),
+                            |best, (i, &id)| if id > best.1 { (i, id) } else { best },
+                        )
+                        .0
+                }
+                EosRule::First => row_ids
                     .iter()
-                    .enumerate()
-                    .fold((0, i64::MIN), |best, (i, &id)| if id > best.1 { (i, id) } else { best })
-                    .0,
-                EosRule::First => row_ids.iter().position(|&id| id == eos as i64).unwrap_or(len.max(1) - 1),
+                    .position(|&id| id == eos as i64)
+                    .unwrap_or(len.max(1) - 1),
             }
         })
         .collect()
@@ -74,7 +88,10 @@ mod tests {
     #[test]
     fn eos_argmax_takes_first_maximum_and_first_rule_takes_first_eos() {
         let ids = [49406, 320, 49407, 49407, 49406, 49407, 0, 0];
-        assert_eq!(eos_positions(&ids, &[4, 2], 4, 49407, EosRule::Argmax), vec![2, 1]);
+        assert_eq!(
+            eos_positions(&ids, &[4, 2], 4, 49407, EosRule::Argmax),
+            vec![2, 1]
+        );
         let ids = [0, 5, 2, 7];
         assert_eq!(eos_positions(&ids, &[4], 4, 2, EosRule::First), vec![2]);
         assert_eq!(eos_positions(&ids, &[4], 4, 2, EosRule::Argmax), vec![3]);

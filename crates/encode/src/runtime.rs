@@ -27,7 +27,10 @@ fn site_dirs() -> Vec<PathBuf> {
     let mut dirs = vec![lookalike_home().join("python")];
     // Ask python3 where its packages live rather than guessing version-specific paths.
     let probe = "import site,sys; print('\\n'.join(site.getsitepackages()+[site.getusersitepackages()]+sys.path))";
-    if let Ok(out) = std::process::Command::new("python3").args(["-c", probe]).output() {
+    if let Ok(out) = std::process::Command::new("python3")
+        .args(["-c", probe])
+        .output()
+    {
         if out.status.success() {
             let text = String::from_utf8_lossy(&out.stdout);
             dirs.extend(text.lines().filter(|l| !l.is_empty()).map(PathBuf::from));
@@ -42,7 +45,10 @@ fn library_version(path: &Path) -> Option<(u32, u32)> {
     let name = path.file_name()?.to_str()?;
     let version = name.strip_prefix("libonnxruntime.so.1.")?;
     let mut parts = version.split('.');
-    Some((parts.next()?.parse().ok()?, parts.next().unwrap_or("0").parse().ok()?))
+    Some((
+        parts.next()?.parse().ok()?,
+        parts.next().unwrap_or("0").parse().ok()?,
+    ))
 }
 
 /// Finds the ONNX Runtime library: the newest acceptable `libonnxruntime.so.1.*` found first.
@@ -52,13 +58,18 @@ pub fn find_onnxruntime() -> Result<PathBuf> {
         return if path.is_file() {
             Ok(path)
         } else {
-            Err(runtime_error(format!("ORT_DYLIB_PATH points at {}, which is not a file", path.display())))
+            Err(runtime_error(format!(
+                "ORT_DYLIB_PATH points at {}, which is not a file",
+                path.display()
+            )))
         };
     }
     let mut too_old = Vec::new();
     for dir in site_dirs() {
         let capi = dir.join("onnxruntime").join("capi");
-        let Ok(entries) = std::fs::read_dir(&capi) else { continue };
+        let Ok(entries) = std::fs::read_dir(&capi) else {
+            continue;
+        };
         let mut found: Vec<(u32, u32, PathBuf)> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter_map(|p| library_version(&p).map(|(minor, patch)| (minor, patch, p)))
@@ -74,26 +85,34 @@ pub fn find_onnxruntime() -> Result<PathBuf> {
     let reason = if too_old.is_empty() {
         "no libonnxruntime.so.1.* found (looked at ORT_DYLIB_PATH, ./.lookalike/python and python3's site-packages)".to_string()
     } else {
-        format!("only ONNX Runtime older than 1.{MIN_MINOR} was found ({})", too_old.join(", "))
+        format!(
+            "only ONNX Runtime older than 1.{MIN_MINOR} was found ({})",
+            too_old.join(", ")
+        )
     };
     Err(runtime_error(reason))
 }
 
 fn runtime_error(reason: String) -> EncodeError {
-    EncodeError::Runtime { reason, wheel: ORT_WHEEL_VERSION }
+    EncodeError::Runtime {
+        reason,
+        wheel: ORT_WHEEL_VERSION,
+    }
 }
 
 /// The process-wide ONNX Runtime environment, loaded on first use.
 ///
 /// ONNX Runtime can be loaded once per process, so a failure is remembered and returned again.
 pub fn environment() -> Result<&'static ort::environment::Environment> {
-    static ENV: OnceLock<std::result::Result<ort::environment::Environment, String>> = OnceLock::new();
+    static ENV: OnceLock<std::result::Result<ort::environment::Environment, String>> =
+        OnceLock::new();
     let env = ENV.get_or_init(|| {
         let path = find_onnxruntime().map_err(|e| match e {
             EncodeError::Runtime { reason, .. } => reason,
             other => other.to_string(),
         })?;
-        let builder = ort::init_from(&path).map_err(|e| format!("loading {}: {e}", path.display()))?;
+        let builder =
+            ort::init_from(&path).map_err(|e| format!("loading {}: {e}", path.display()))?;
         builder
             .with_name("lookalike")
             .build()
@@ -108,9 +127,18 @@ mod tests {
 
     #[test]
     fn parses_library_versions() {
-        assert_eq!(library_version(Path::new("/x/libonnxruntime.so.1.32.0")), Some((32, 0)));
-        assert_eq!(library_version(Path::new("libonnxruntime.so.1.31.1")), Some((31, 1)));
+        assert_eq!(
+            library_version(Path::new("/x/libonnxruntime.so.1.32.0")),
+            Some((32, 0))
+        );
+        assert_eq!(
+            library_version(Path::new("libonnxruntime.so.1.31.1")),
+            Some((31, 1))
+        );
         assert_eq!(library_version(Path::new("libonnxruntime.so")), None);
-        assert_eq!(library_version(Path::new("libonnxruntime_providers_shared.so")), None);
+        assert_eq!(
+            library_version(Path::new("libonnxruntime_providers_shared.so")),
+            None
+        );
     }
 }

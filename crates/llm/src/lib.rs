@@ -41,6 +41,9 @@ pub use category::Category;
 pub use client::{Answer, ChatMessage, ClientStats, LlmClient, Role};
 pub use config::{LlmConfig, LlmConfigBuilder, LlmSettings};
 pub use error::{LlmError, Result};
-pub use parse::{parse_categories, parse_categories_json, parse_judgements, parse_pairs, parse_yes_no, PairVerdict};
-pub use tasks::JUDGE_BATCH;
+pub use parse::{
+    parse_categories, parse_categories_json, parse_judgements, parse_pairs, parse_yes_no,
+    PairVerdict,
+};
 pub use secret::Secret;
+pub use tasks::JUDGE_BATCH;

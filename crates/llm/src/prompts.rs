@@ -124,7 +124,12 @@ pub fn judge_prompt(pairs: &[(String, String)]) -> String {
          Reply with one line per pair, in order, written as \"<number>: same\", \"<number>: different\" or \"<number>: unsure\", and nothing else.\n\n",
     );
     for (i, (a, b)) in pairs.iter().enumerate() {
-        prompt.push_str(&format!("{}. A: {} | B: {}\n", i + 1, a.replace('\n', " "), b.replace('\n', " ")));
+        prompt.push_str(&format!(
+            "{}. A: {} | B: {}\n",
+            i + 1,
+            a.replace('\n', " "),
+            b.replace('\n', " ")
+        ));
     }
     prompt
 }

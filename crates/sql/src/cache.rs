@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow::array::{AsArray, FixedSizeBinaryArray, FixedSizeListArray, Float32Array, RecordBatch, StringArray};
+use arrow::array::{
+    AsArray, FixedSizeBinaryArray, FixedSizeListArray, Float32Array, RecordBatch, StringArray,
+};
 use arrow::datatypes::{DataType, Field, Float32Type, Schema};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
@@ -46,7 +48,13 @@ impl ModelCache {
     /// Opens (and loads) the cache of the model with this identity; merges parts when many.
     pub fn open(root: &Path, identity: &str, dim: usize) -> Result<ModelCache, SqlError> {
         let dir = root.join("embeddings").join(identity);
-        let mut cache = ModelCache { dir, dim, index: HashMap::new(), vectors: Vec::new(), parts: 0 };
+        let mut cache = ModelCache {
+            dir,
+            dim,
+            index: HashMap::new(),
+            vectors: Vec::new(),
+            parts: 0,
+        };
         let parts = cache.part_files()?;
         for part in &parts {
             cache.load_part(part)?;
@@ -60,7 +68,9 @@ impl ModelCache {
 
     /// The vector of a cached text.
     pub fn get(&self, hash: &TextHash) -> Option<&[f32]> {
-        self.index.get(hash).map(|&row| &self.vectors[row * self.dim..(row + 1) * self.dim])
+        self.index
+            .get(hash)
+            .map(|&row| &self.vectors[row * self.dim..(row + 1) * self.dim])
     }
 
     /// Number of cached texts.
@@ -104,34 +114,64 @@ impl ModelCache {
         let entries = match std::fs::read_dir(&self.dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(source) => return Err(SqlError::Io { action: "reading", path: self.dir.clone(), source }),
+            Err(source) => {
+                return Err(SqlError::Io {
+                    action: "reading",
+                    path: self.dir.clone(),
+                    source,
+                })
+            }
         };
         let mut parts: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "parquet") && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("part-")))
+            .filter(|p| {
+                p.extension().is_some_and(|x| x == "parquet")
+                    && p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("part-"))
+            })
             .collect();
         parts.sort();
         Ok(parts)
     }
 
     fn load_part(&mut self, path: &Path) -> Result<(), SqlError> {
-        let invalid = |reason: String| SqlError::Invalid { path: path.to_path_buf(), reason };
+        let invalid = |reason: String| SqlError::Invalid {
+            path: path.to_path_buf(),
+            reason,
+        };
         let file = match std::fs::File::open(path) {
             Ok(file) => file,
             // Another process merged this part away since we listed the directory.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(source) => return Err(SqlError::Io { action: "reading", path: path.to_path_buf(), source }),
+            Err(source) => {
+                return Err(SqlError::Io {
+                    action: "reading",
+                    path: path.to_path_buf(),
+                    source,
+                })
+            }
         };
         let reader = ParquetRecordBatchReaderBuilder::try_new(file)
             .and_then(|b| b.build())
-            .map_err(|e| invalid(format!("not a readable embedding cache part ({e}); delete it to recompute")))?;
+            .map_err(|e| {
+                invalid(format!(
+                    "not a readable embedding cache part ({e}); delete it to recompute"
+                ))
+            })?;
         for batch in reader {
             let batch = batch.map_err(|e| invalid(e.to_string()))?;
-            let (Some(hashes), Some(embeddings)) = (batch.column_by_name("text_hash"), batch.column_by_name("embedding")) else {
+            let (Some(hashes), Some(embeddings)) = (
+                batch.column_by_name("text_hash"),
+                batch.column_by_name("embedding"),
+            ) else {
                 return Err(invalid("missing column text_hash or embedding".into()));
             };
-            let hashes = hashes.as_fixed_size_binary_opt().ok_or_else(|| invalid("text_hash is not FixedSizeBinary(16)".into()))?;
-            let embeddings = embeddings.as_fixed_size_list_opt().ok_or_else(|| invalid("embedding is not a FixedSizeList".into()))?;
+            let hashes = hashes
+                .as_fixed_size_binary_opt()
+                .ok_or_else(|| invalid("text_hash is not FixedSizeBinary(16)".into()))?;
+            let embeddings = embeddings
+                .as_fixed_size_list_opt()
+                .ok_or_else(|| invalid("embedding is not a FixedSizeList".into()))?;
             if embeddings.value_length() as usize != self.dim {
                 return Err(invalid(format!(
                     "cached embeddings have dimension {} but the model produces {}; delete {} to recompute",
@@ -140,41 +180,92 @@ impl ModelCache {
                     self.dir.display()
                 )));
             }
-            let values = embeddings.values().as_primitive_opt::<Float32Type>().ok_or_else(|| invalid("embedding values are not Float32".into()))?;
+            let values = embeddings
+                .values()
+                .as_primitive_opt::<Float32Type>()
+                .ok_or_else(|| invalid("embedding values are not Float32".into()))?;
             for row in 0..batch.num_rows() {
-                let hash: TextHash = hashes.value(row).try_into().map_err(|_| invalid("text_hash is not 16 bytes".into()))?;
+                let hash: TextHash = hashes
+                    .value(row)
+                    .try_into()
+                    .map_err(|_| invalid("text_hash is not 16 bytes".into()))?;
                 if let std::collections::hash_map::Entry::Vacant(slot) = self.index.entry(hash) {
                     slot.insert(self.vectors.len() / self.dim);
-                    self.vectors.extend_from_slice(&values.values()[row * self.dim..(row + 1) * self.dim]);
+                    self.vectors
+                        .extend_from_slice(&values.values()[row * self.dim..(row + 1) * self.dim]);
                 }
             }
         }
         Ok(())
     }
 
-    fn batch(&self, hashes: &[TextHash], texts: &[&str], vectors: Vec<f32>) -> Result<RecordBatch, SqlError> {
+    fn batch(
+        &self,
+        hashes: &[TextHash],
+        texts: &[&str],
+        vectors: Vec<f32>,
+    ) -> Result<RecordBatch, SqlError> {
         let item = Arc::new(Field::new("item", DataType::Float32, false));
-        let embeddings = FixedSizeListArray::try_new(item.clone(), self.dim as i32, Arc::new(Float32Array::from(vectors)), None)
-            .map_err(|e| SqlError::Invalid { path: self.dir.clone(), reason: e.to_string() })?;
-        let hashes = FixedSizeBinaryArray::try_from_iter(hashes.iter()).map_err(|e| SqlError::Invalid { path: self.dir.clone(), reason: e.to_string() })?;
+        let embeddings = FixedSizeListArray::try_new(
+            item.clone(),
+            self.dim as i32,
+            Arc::new(Float32Array::from(vectors)),
+            None,
+        )
+        .map_err(|e| SqlError::Invalid {
+            path: self.dir.clone(),
+            reason: e.to_string(),
+        })?;
+        let hashes =
+            FixedSizeBinaryArray::try_from_iter(hashes.iter()).map_err(|e| SqlError::Invalid {
+                path: self.dir.clone(),
+                reason: e.to_string(),
+            })?;
         let schema = Schema::new(vec![
             Field::new("text_hash", DataType::FixedSizeBinary(16), false),
             Field::new("text", DataType::Utf8, false),
-            Field::new("embedding", DataType::FixedSizeList(item, self.dim as i32), false),
+            Field::new(
+                "embedding",
+                DataType::FixedSizeList(item, self.dim as i32),
+                false,
+            ),
         ]);
-        RecordBatch::try_new(Arc::new(schema), vec![Arc::new(hashes), Arc::new(StringArray::from(texts.to_vec())), Arc::new(embeddings)])
-            .map_err(|e| SqlError::Invalid { path: self.dir.clone(), reason: e.to_string() })
+        RecordBatch::try_new(
+            Arc::new(schema),
+            vec![
+                Arc::new(hashes),
+                Arc::new(StringArray::from(texts.to_vec())),
+                Arc::new(embeddings),
+            ],
+        )
+        .map_err(|e| SqlError::Invalid {
+            path: self.dir.clone(),
+            reason: e.to_string(),
+        })
     }
 
     /// Rewrites every part as one, then removes the old parts.
     fn compact(&mut self, parts: &[PathBuf]) -> Result<(), SqlError> {
         let mut texts_by_row: Vec<(TextHash, String)> = Vec::with_capacity(self.len());
         for part in parts {
-            let Ok(file) = std::fs::File::open(part) else { continue };
-            let Ok(reader) = ParquetRecordBatchReaderBuilder::try_new(file).and_then(|b| b.build()) else { continue };
+            let Ok(file) = std::fs::File::open(part) else {
+                continue;
+            };
+            let Ok(reader) = ParquetRecordBatchReaderBuilder::try_new(file).and_then(|b| b.build())
+            else {
+                continue;
+            };
             for batch in reader.flatten() {
-                let (Some(h), Some(t)) = (batch.column_by_name("text_hash"), batch.column_by_name("text")) else { continue };
-                let (Some(h), Some(t)) = (h.as_fixed_size_binary_opt(), t.as_string_opt::<i32>()) else { continue };
+                let (Some(h), Some(t)) = (
+                    batch.column_by_name("text_hash"),
+                    batch.column_by_name("text"),
+                ) else {
+                    continue;
+                };
+                let (Some(h), Some(t)) = (h.as_fixed_size_binary_opt(), t.as_string_opt::<i32>())
+                else {
+                    continue;
+                };
                 for row in 0..batch.num_rows() {
                     if let Ok(hash) = <TextHash>::try_from(h.value(row)) {
                         texts_by_row.push((hash, t.value(row).to_string()));
@@ -186,12 +277,20 @@ impl ModelCache {
         texts_by_row.dedup_by_key(|(hash, _)| *hash);
         let hashes: Vec<TextHash> = texts_by_row.iter().map(|(h, _)| *h).collect();
         let texts: Vec<&str> = texts_by_row.iter().map(|(_, t)| t.as_str()).collect();
-        let vectors: Vec<f32> = hashes.iter().flat_map(|h| self.get(h).unwrap_or(&[]).to_vec()).collect();
+        let vectors: Vec<f32> = hashes
+            .iter()
+            .flat_map(|h| self.get(h).unwrap_or(&[]).to_vec())
+            .collect();
         if vectors.len() != hashes.len() * self.dim {
             return Ok(()); // a part changed under us; merging can wait for the next open
         }
         let batch = self.batch(&hashes, &texts, vectors)?;
-        write_parquet_atomically(&self.dir.join(format!("part-{}-merged.parquet", unique_suffix())), std::slice::from_ref(&batch))?;
+        write_parquet_atomically(
+            &self
+                .dir
+                .join(format!("part-{}-merged.parquet", unique_suffix())),
+            std::slice::from_ref(&batch),
+        )?;
         for part in parts {
             let _ = std::fs::remove_file(part);
         }
@@ -203,32 +302,75 @@ impl ModelCache {
 /// Writes batches to `path` through a temporary file in the same directory and a rename.
 pub fn write_parquet_atomically(path: &Path, batches: &[RecordBatch]) -> Result<(), SqlError> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|source| SqlError::Io { action: "creating", path: dir.to_path_buf(), source })?;
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|source| SqlError::Io { action: "creating a temporary file in", path: dir.to_path_buf(), source })?;
-    let props = WriterProperties::builder().set_compression(Compression::ZSTD(ZstdLevel::try_new(3).expect("valid level"))).build();
-    let schema = batches.first().map(|b| b.schema()).unwrap_or_else(|| Arc::new(Schema::empty()));
-    let invalid = |e: parquet::errors::ParquetError| SqlError::Invalid { path: path.to_path_buf(), reason: format!("writing Parquet: {e}") };
-    let mut writer = ArrowWriter::try_new(tmp.as_file().try_clone().map_err(|source| SqlError::Io { action: "writing", path: path.to_path_buf(), source })?, schema, Some(props)).map_err(invalid)?;
+    std::fs::create_dir_all(dir).map_err(|source| SqlError::Io {
+        action: "creating",
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|source| SqlError::Io {
+        action: "creating a temporary file in",
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(
+            ZstdLevel::try_new(3).expect("valid level"),
+        ))
+        .build();
+    let schema = batches
+        .first()
+        .map(|b| b.schema())
+        .unwrap_or_else(|| Arc::new(Schema::empty()));
+    let invalid = |e: parquet::errors::ParquetError| SqlError::Invalid {
+        path: path.to_path_buf(),
+        reason: format!("writing Parquet: {e}"),
+    };
+    let mut writer = ArrowWriter::try_new(
+        tmp.as_file().try_clone().map_err(|source| SqlError::Io {
+            action: "writing",
+            path: path.to_path_buf(),
+            source,
+        })?,
+        schema,
+        Some(props),
+    )
+    .map_err(invalid)?;
     for batch in batches {
         writer.write(batch).map_err(invalid)?;
     }
     writer.close().map_err(invalid)?;
-    tmp.as_file().sync_all().map_err(|source| SqlError::Io { action: "syncing", path: path.to_path_buf(), source })?;
+    tmp.as_file().sync_all().map_err(|source| SqlError::Io {
+        action: "syncing",
+        path: path.to_path_buf(),
+        source,
+    })?;
     // Readable by others, like any file a tool writes (temporary files start private).
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let _ = tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
+        let _ = tmp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644));
     }
-    tmp.persist(path).map_err(|e| SqlError::Io { action: "renaming into", path: path.to_path_buf(), source: e.error })?;
+    tmp.persist(path).map_err(|e| SqlError::Io {
+        action: "renaming into",
+        path: path.to_path_buf(),
+        source: e.error,
+    })?;
     Ok(())
 }
 
 /// A name part unique across processes and calls: time, process id and a counter.
 fn unique_suffix() -> String {
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    format!("{nanos:024}-{}-{}", std::process::id(), COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!(
+        "{nanos:024}-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    )
 }
 
 #[cfg(test)]
@@ -239,7 +381,9 @@ mod tests {
     fn round_trips_and_survives_reopen() {
         let root = tempfile::tempdir().unwrap();
         let mut cache = ModelCache::open(root.path(), "m1", 2).unwrap();
-        cache.insert(&["a", "b", "a"], &[1., 0., 0., 1., 1., 0.]).unwrap();
+        cache
+            .insert(&["a", "b", "a"], &[1., 0., 0., 1., 1., 0.])
+            .unwrap();
         assert_eq!(cache.len(), 2);
         let reopened = ModelCache::open(root.path(), "m1", 2).unwrap();
         assert_eq!(reopened.get(&text_hash("b")), Some(&[0., 1.][..]));
@@ -249,9 +393,17 @@ mod tests {
     #[test]
     fn wrong_dimension_is_an_error_naming_the_file() {
         let root = tempfile::tempdir().unwrap();
-        ModelCache::open(root.path(), "m1", 2).unwrap().insert(&["a"], &[1., 0.]).unwrap();
-        let err = ModelCache::open(root.path(), "m1", 3).unwrap_err().to_string();
-        assert!(err.contains("dimension 2 but the model produces 3") && err.contains("part-"), "{err}");
+        ModelCache::open(root.path(), "m1", 2)
+            .unwrap()
+            .insert(&["a"], &[1., 0.])
+            .unwrap();
+        let err = ModelCache::open(root.path(), "m1", 3)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("dimension 2 but the model produces 3") && err.contains("part-"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -260,8 +412,13 @@ mod tests {
         let dir = root.path().join("embeddings").join("m1");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("part-0.parquet"), b"not parquet").unwrap();
-        let err = ModelCache::open(root.path(), "m1", 2).unwrap_err().to_string();
-        assert!(err.contains("part-0.parquet") && err.contains("delete it"), "{err}");
+        let err = ModelCache::open(root.path(), "m1", 2)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("part-0.parquet") && err.contains("delete it"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -35,16 +35,29 @@ impl<C: Compute> TableProvider for Computed<C> {
         TableType::Temporary
     }
 
-    async fn scan(&self, session: &dyn Session, projection: Option<&Vec<usize>>, _filters: &[Expr], _limit: Option<usize>) -> Result<Arc<dyn ExecutionPlan>> {
+    async fn scan(
+        &self,
+        session: &dyn Session,
+        projection: Option<&Vec<usize>>,
+        _filters: &[Expr],
+        _limit: Option<usize>,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
         let batch = self.0.compute(session).await?;
-        Ok(MemorySourceConfig::try_new_exec(&[vec![batch]], self.0.schema(), projection.cloned())?)
+        Ok(MemorySourceConfig::try_new_exec(
+            &[vec![batch]],
+            self.0.schema(),
+            projection.cloned(),
+        )?)
     }
 }
 
 /// Argument `i` as a string literal (`None` for NULL); `usage` starts every message.
 pub fn string_arg(usage: &str, exprs: &[Expr], i: usize, what: &str) -> Result<Option<String>> {
     match exprs.get(i) {
-        Some(Expr::Literal(ScalarValue::Utf8(v) | ScalarValue::Utf8View(v) | ScalarValue::LargeUtf8(v), _)) => Ok(v.clone()),
+        Some(Expr::Literal(
+            ScalarValue::Utf8(v) | ScalarValue::Utf8View(v) | ScalarValue::LargeUtf8(v),
+            _,
+        )) => Ok(v.clone()),
         Some(Expr::Literal(v, _)) if v.is_null() => Ok(None),
         Some(other) => plan_err!("{usage}: {what} must be a string literal, got {other}"),
         None => plan_err!("{usage}: missing {what}"),
@@ -56,7 +69,10 @@ pub fn string_arg(usage: &str, exprs: &[Expr], i: usize, what: &str) -> Result<O
 pub fn required_string_arg(usage: &str, exprs: &[Expr], i: usize, what: &str) -> Result<String> {
     match string_arg(usage, exprs, i, what)? {
         Some(value) => Ok(value),
-        None => plan_err!("{usage}: {} is NULL", what.split(" (").next().unwrap_or(what)),
+        None => plan_err!(
+            "{usage}: {} is NULL",
+            what.split(" (").next().unwrap_or(what)
+        ),
     }
 }
 
@@ -73,11 +89,17 @@ pub fn key_values(function: &str, text: &str, keys: &[&str]) -> Result<Vec<(Stri
     let mut out = Vec::new();
     for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         let Some((key, value)) = item.split_once('=') else {
-            return plan_err!("{function}: option '{item}' is not key=value (keys: {})", keys.join(", "));
+            return plan_err!(
+                "{function}: option '{item}' is not key=value (keys: {})",
+                keys.join(", ")
+            );
         };
         let key = key.trim().to_ascii_lowercase();
         if !keys.contains(&key.as_str()) {
-            return plan_err!("{function}: unknown option '{key}' (keys: {})", keys.join(", "));
+            return plan_err!(
+                "{function}: unknown option '{key}' (keys: {})",
+                keys.join(", ")
+            );
         }
         out.push((key, value.trim().to_string()));
     }

@@ -8,7 +8,11 @@ use std::sync::LazyLock;
 
 use datafusion::logical_expr::{DocSection, Documentation};
 
-const SECTION: DocSection = DocSection { include: true, label: "lookalike", description: Some("Encoder audit functions") };
+const SECTION: DocSection = DocSection {
+    include: true,
+    label: "lookalike",
+    description: Some("Encoder audit functions"),
+};
 
 /// `embed`'s record.
 pub fn embed() -> &'static Documentation {

@@ -38,7 +38,10 @@ pub struct EncoderRegistry {
 
 impl std::fmt::Debug for EncoderRegistry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EncoderRegistry").field("models", &self.models).field("cache_root", &self.cache_root).finish_non_exhaustive()
+        f.debug_struct("EncoderRegistry")
+            .field("models", &self.models)
+            .field("cache_root", &self.cache_root)
+            .finish_non_exhaustive()
     }
 }
 
@@ -55,8 +58,19 @@ pub type Embedded = (Arc<Loaded>, Vec<Option<Vec<f32>>>);
 
 impl EncoderRegistry {
     /// A registry over a models directory; `cache_root` None disables the on-disk cache.
-    pub fn new(models: Models, cache_root: Option<PathBuf>, options: EncoderOptions) -> EncoderRegistry {
-        EncoderRegistry { models, cache_root, options, loaded: Mutex::default(), stats: Mutex::default(), progress: Mutex::default() }
+    pub fn new(
+        models: Models,
+        cache_root: Option<PathBuf>,
+        options: EncoderOptions,
+    ) -> EncoderRegistry {
+        EncoderRegistry {
+            models,
+            cache_root,
+            options,
+            loaded: Mutex::default(),
+            stats: Mutex::default(),
+            progress: Mutex::default(),
+        }
     }
 
     /// Reports the progress of long encodings to `progress` (None: stop reporting).
@@ -76,8 +90,17 @@ impl EncoderRegistry {
         }
         // Load outside the lock: a big model takes seconds, and other models may be wanted meanwhile.
         let encoder = Encoder::load(self.models.open(name)?, self.options.clone())?;
-        let loaded = Arc::new(Loaded { encoder, cache: Mutex::new(None) });
-        Ok(self.loaded.lock().unwrap().entry(name.to_string()).or_insert(loaded).clone())
+        let loaded = Arc::new(Loaded {
+            encoder,
+            cache: Mutex::new(None),
+        });
+        Ok(self
+            .loaded
+            .lock()
+            .unwrap()
+            .entry(name.to_string())
+            .or_insert(loaded)
+            .clone())
     }
 
     /// Per-model totals of cached, computed and truncated texts since the session began.
@@ -92,7 +115,10 @@ impl EncoderRegistry {
         let mut cache_slot = loaded.cache.lock().unwrap();
         if cache_slot.is_none() {
             if let Some(root) = &self.cache_root {
-                *cache_slot = Some(ModelCache::open(root, loaded.encoder.identity(), dim).map_err(EmbedError::Cache)?);
+                *cache_slot = Some(
+                    ModelCache::open(root, loaded.encoder.identity(), dim)
+                        .map_err(EmbedError::Cache)?,
+                );
             }
         }
         let mut out: Vec<Option<Vec<f32>>> = vec![None; texts.len()];
@@ -109,10 +135,14 @@ impl EncoderRegistry {
                 }
             }
         }
-        let mut stats = EmbedStats { cached: texts.iter().flatten().count(), ..Default::default() };
+        let mut stats = EmbedStats {
+            cached: texts.iter().flatten().count(),
+            ..Default::default()
+        };
         if !missing.is_empty() {
             stats.cached -= texts.iter().flatten().filter(|t| seen.contains(*t)).count();
-            let by_text: HashMap<&str, usize> = missing.iter().enumerate().map(|(i, t)| (*t, i)).collect();
+            let by_text: HashMap<&str, usize> =
+                missing.iter().enumerate().map(|(i, t)| (*t, i)).collect();
             let mut rows: Vec<f32> = Vec::with_capacity(missing.len() * dim);
             // In chunks, each saved to the cache as soon as it is computed: an interrupted run
             // keeps what it paid for, and the progress hook sees the work advance.

@@ -60,28 +60,61 @@ pub struct Lookalike {
 impl Lookalike {
     /// Builds the session.
     pub fn new(config: LookalikeConfig) -> Lookalike {
-        let cache_root = (!config.no_cache).then(|| config.cache_dir.unwrap_or_else(|| lookalike_encode::runtime::lookalike_home().join("cache")));
+        let cache_root = (!config.no_cache).then(|| {
+            config
+                .cache_dir
+                .unwrap_or_else(|| lookalike_encode::runtime::lookalike_home().join("cache"))
+        });
         let mut llm_session = config.llm;
         if llm_session.cache_dir.is_none() {
             // LLM answers live beside the embeddings: one directory to keep, or to delete.
             llm_session.cache_dir = cache_root.as_ref().map(|root| root.join("llm"));
         }
-        let registry = Arc::new(EncoderRegistry::new(Models::new(config.models_dir), cache_root, config.encoder));
+        let registry = Arc::new(EncoderRegistry::new(
+            Models::new(config.models_dir),
+            cache_root,
+            config.encoder,
+        ));
         // URL tables let a query read a file by path: `SELECT * FROM 'pairs.parquet'`.
-        let ctx = SessionContext::new_with_config(SessionConfig::new().with_information_schema(true)).enable_url_table();
-        ctx.register_udf(ScalarUDF::from(udf::embed::EmbedFunc::new(registry.clone())));
+        let ctx =
+            SessionContext::new_with_config(SessionConfig::new().with_information_schema(true))
+                .enable_url_table();
+        ctx.register_udf(ScalarUDF::from(udf::embed::EmbedFunc::new(
+            registry.clone(),
+        )));
         ctx.register_udf(ScalarUDF::from(udf::cosine::CosineSimFunc::default()));
-        ctx.register_udf(ScalarUDF::from(udf::failure_kind::FailureKindFunc::default()));
+        ctx.register_udf(ScalarUDF::from(
+            udf::failure_kind::FailureKindFunc::default(),
+        ));
         let notes = Arc::new(notes::Notes::default());
-        ctx.register_udtf("lookalike_pairs", Arc::new(pairs::LookalikePairsFunc::new(registry.clone(), notes.clone())));
+        ctx.register_udtf(
+            "lookalike_pairs",
+            Arc::new(pairs::LookalikePairsFunc::new(
+                registry.clone(),
+                notes.clone(),
+            )),
+        );
         ctx.register_udtf("offline_generate", Arc::new(offline::OfflineGenerateFunc));
         let service = Arc::new(llm::LlmService::new(llm_session, notes.clone()));
-        ctx.register_udaf(AggregateUDF::from(llm::LlmSummarizeFunc::new(service.clone())));
+        ctx.register_udaf(AggregateUDF::from(llm::LlmSummarizeFunc::new(
+            service.clone(),
+        )));
         ctx.register_udf(ScalarUDF::from(llm::LlmRelevantFunc::new(service.clone())));
         ctx.register_udf(ScalarUDF::from(llm::LlmJudgeFunc::new(service.clone())));
-        ctx.register_udtf("llm_categorize", Arc::new(llm::LlmCategorizeFunc::new(service.clone())));
-        ctx.register_udtf("llm_generate", Arc::new(llm::LlmGenerateFunc::new(service.clone())));
-        Lookalike { ctx, registry, notes, llm: service }
+        ctx.register_udtf(
+            "llm_categorize",
+            Arc::new(llm::LlmCategorizeFunc::new(service.clone())),
+        );
+        ctx.register_udtf(
+            "llm_generate",
+            Arc::new(llm::LlmGenerateFunc::new(service.clone())),
+        );
+        Lookalike {
+            ctx,
+            registry,
+            notes,
+            llm: service,
+        }
     }
 
     /// The DataFusion context.

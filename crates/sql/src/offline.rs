@@ -15,7 +15,8 @@ use crate::computed::{key_values, options_arg, required_string_arg, whole, Compu
 use crate::llm::{generated_batch, generated_schema};
 
 const NAME: &str = "offline_generate";
-const USAGE: &str = "offline_generate(source, text_column [, 'per_kind=20, seed=0, kinds=negation;spatial;…'])";
+const USAGE: &str =
+    "offline_generate(source, text_column [, 'per_kind=20, seed=0, kinds=negation;spatial;…'])";
 
 /// The table function.
 #[derive(Debug, Default)]
@@ -29,7 +30,13 @@ impl TableFunctionImpl for OfflineGenerateFunc {
         }
         let source = required_string_arg(USAGE, exprs, 0, "source (a table, file or query)")?;
         let column = required_string_arg(USAGE, exprs, 1, "text_column")?;
-        let mut job = OfflineGenerate { source, column, per_kind: 20, seed: 0, kinds: GENERATED_KINDS.to_vec() };
+        let mut job = OfflineGenerate {
+            source,
+            column,
+            per_kind: 20,
+            seed: 0,
+            kinds: GENERATED_KINDS.to_vec(),
+        };
         let options = options_arg(USAGE, exprs, 2)?;
         for (key, value) in key_values(NAME, &options, &["per_kind", "seed", "kinds"])? {
             match key.as_str() {
@@ -45,12 +52,21 @@ impl TableFunctionImpl for OfflineGenerateFunc {
 
 /// `negation;spatial` → the kinds, each one that can be generated.
 fn kinds(list: &str) -> Result<Vec<FailureKind>> {
-    let names = || GENERATED_KINDS.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ");
+    let names = || {
+        GENERATED_KINDS
+            .iter()
+            .map(|k| k.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let mut out = Vec::new();
     for name in list.split(';').map(str::trim).filter(|s| !s.is_empty()) {
         match FailureKind::from_name(name) {
             Some(kind) if GENERATED_KINDS.contains(&kind) => out.push(kind),
-            Some(_) => return plan_err!("{NAME}: kind '{name}' does not change meaning, so no pair can show it (kinds: {})", names()),
+            Some(_) => return plan_err!(
+                "{NAME}: kind '{name}' does not change meaning, so no pair can show it (kinds: {})",
+                names()
+            ),
             None => return plan_err!("{NAME}: unknown kind '{name}' (kinds: {})", names()),
         }
     }
@@ -78,11 +94,17 @@ impl Compute for OfflineGenerate {
     async fn compute(&self, session: &dyn Session) -> Result<RecordBatch> {
         let rows = crate::source::text_rows(session, NAME, &self.source, &[&self.column]).await?;
         // Sorted and distinct, so the output depends on the corpus, not on its row order.
-        let mut sentences: Vec<String> = rows.into_iter().filter_map(|mut r| r.pop().flatten()).collect();
+        let mut sentences: Vec<String> = rows
+            .into_iter()
+            .filter_map(|mut r| r.pop().flatten())
+            .collect();
         sentences.sort_unstable();
         sentences.dedup();
         let pairs = lookalike_taxonomy::generate(&sentences, &self.kinds, self.per_kind, self.seed);
-        let rows: Vec<_> = pairs.into_iter().map(|p| (p.kind.name().to_string(), p.text_a, p.text_b)).collect();
+        let rows: Vec<_> = pairs
+            .into_iter()
+            .map(|p| (p.kind.name().to_string(), p.text_a, p.text_b))
+            .collect();
         generated_batch(&rows)
     }
 }

@@ -17,18 +17,55 @@ use crate::error::SqlError;
 /// (`line`, `text`) per line.
 pub async fn register_file(ctx: &SessionContext, name: &str, path: &Path) -> Result<()> {
     if !path.exists() {
-        return Err(DataFusionError::Plan(format!("table '{name}': no file at {}", path.display())));
+        return Err(DataFusionError::Plan(format!(
+            "table '{name}': no file at {}",
+            path.display()
+        )));
     }
-    let text_path = path.to_str().ok_or_else(|| DataFusionError::Plan(format!("table '{name}': path {} is not UTF-8", path.display())))?;
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let text_path = path.to_str().ok_or_else(|| {
+        DataFusionError::Plan(format!(
+            "table '{name}': path {} is not UTF-8",
+            path.display()
+        ))
+    })?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     match ext.as_str() {
-        "parquet" => ctx.register_parquet(name, text_path, ParquetReadOptions::default()).await,
-        "csv" => ctx.register_csv(name, text_path, CsvReadOptions::new()).await,
-        "tsv" => ctx.register_csv(name, text_path, CsvReadOptions::new().delimiter(b'\t').file_extension(".tsv")).await,
-        "ndjson" | "jsonl" => ctx.register_json(name, text_path, JsonReadOptions::default().file_extension(&format!(".{ext}"))).await,
+        "parquet" => {
+            ctx.register_parquet(name, text_path, ParquetReadOptions::default())
+                .await
+        }
+        "csv" => {
+            ctx.register_csv(name, text_path, CsvReadOptions::new())
+                .await
+        }
+        "tsv" => {
+            ctx.register_csv(
+                name,
+                text_path,
+                CsvReadOptions::new()
+                    .delimiter(b'\t')
+                    .file_extension(".tsv"),
+            )
+            .await
+        }
+        "ndjson" | "jsonl" => {
+            ctx.register_json(
+                name,
+                text_path,
+                JsonReadOptions::default().file_extension(&format!(".{ext}")),
+            )
+            .await
+        }
         "json" => match coco_captions(path)? {
             Some(batch) => register_batch(ctx, name, batch),
-            None => ctx.register_json(name, text_path, JsonReadOptions::default()).await,
+            None => {
+                ctx.register_json(name, text_path, JsonReadOptions::default())
+                    .await
+            }
         },
         _ => register_batch(ctx, name, text_lines(path)?),
     }
@@ -36,8 +73,20 @@ pub async fn register_file(ctx: &SessionContext, name: &str, path: &Path) -> Res
 
 /// The table name a file gets by default: its stem, with non-identifier characters as `_`.
 pub fn default_table_name(path: &Path) -> String {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "t".into());
-    let mut name: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "t".into());
+    let mut name: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
     if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() {
         name.insert(0, 't');
     }
@@ -52,17 +101,42 @@ fn register_batch(ctx: &SessionContext, name: &str, batch: RecordBatch) -> Resul
 
 /// A plain text file as rows `(line, text)`, 1-based; a final newline adds no empty row.
 pub fn text_lines(path: &Path) -> Result<RecordBatch, SqlError> {
-    let bytes = std::fs::read(path).map_err(|source| SqlError::Io { action: "reading", path: path.to_path_buf(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| SqlError::Io {
+        action: "reading",
+        path: path.to_path_buf(),
+        source,
+    })?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         let offset = e.valid_up_to();
         let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-        SqlError::Invalid { path: path.to_path_buf(), reason: format!("not UTF-8 text: invalid byte 0x{:02x} at line {line}, byte offset {offset}", bytes[offset]) }
+        SqlError::Invalid {
+            path: path.to_path_buf(),
+            reason: format!(
+                "not UTF-8 text: invalid byte 0x{:02x} at line {line}, byte offset {offset}",
+                bytes[offset]
+            ),
+        }
     })?;
     let text = text.strip_suffix('\n').unwrap_or(text);
-    let lines: Vec<&str> = if text.is_empty() { Vec::new() } else { text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect() };
-    let schema = Schema::new(vec![Field::new("line", DataType::UInt64, false), Field::new("text", DataType::Utf8, false)]);
-    let columns: Vec<ArrayRef> = vec![Arc::new(UInt64Array::from_iter_values(1..=lines.len() as u64)), Arc::new(StringArray::from(lines))];
-    RecordBatch::try_new(Arc::new(schema), columns).map_err(|e| SqlError::Invalid { path: path.to_path_buf(), reason: e.to_string() })
+    let lines: Vec<&str> = if text.is_empty() {
+        Vec::new()
+    } else {
+        text.split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .collect()
+    };
+    let schema = Schema::new(vec![
+        Field::new("line", DataType::UInt64, false),
+        Field::new("text", DataType::Utf8, false),
+    ]);
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(UInt64Array::from_iter_values(1..=lines.len() as u64)),
+        Arc::new(StringArray::from(lines)),
+    ];
+    RecordBatch::try_new(Arc::new(schema), columns).map_err(|e| SqlError::Invalid {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
 }
 
 /// A COCO captions file (`{"annotations": [{"id", "image_id", "caption"}…]}`) as rows
@@ -78,12 +152,18 @@ pub fn coco_captions(path: &Path) -> Result<Option<RecordBatch>, SqlError> {
         image_id: i64,
         caption: String,
     }
-    let bytes = std::fs::read(path).map_err(|source| SqlError::Io { action: "reading", path: path.to_path_buf(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| SqlError::Io {
+        action: "reading",
+        path: path.to_path_buf(),
+        source,
+    })?;
     // NDJSON starts with '{' too, but a whole-file object fails to parse as one record set.
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Ok(None);
     }
-    let Ok(coco) = serde_json::from_slice::<Coco>(&bytes) else { return Ok(None) };
+    let Ok(coco) = serde_json::from_slice::<Coco>(&bytes) else {
+        return Ok(None);
+    };
     let schema = Schema::new(vec![
         Field::new("id", DataType::Int64, false),
         Field::new("image_id", DataType::Int64, false),
@@ -93,9 +173,16 @@ pub fn coco_captions(path: &Path) -> Result<Option<RecordBatch>, SqlError> {
     let columns: Vec<ArrayRef> = vec![
         Arc::new(Int64Array::from_iter_values(a.iter().map(|x| x.id))),
         Arc::new(Int64Array::from_iter_values(a.iter().map(|x| x.image_id))),
-        Arc::new(StringArray::from_iter_values(a.iter().map(|x| x.caption.trim()))),
+        Arc::new(StringArray::from_iter_values(
+            a.iter().map(|x| x.caption.trim()),
+        )),
     ];
-    RecordBatch::try_new(Arc::new(schema), columns).map(Some).map_err(|e| SqlError::Invalid { path: path.to_path_buf(), reason: e.to_string() })
+    RecordBatch::try_new(Arc::new(schema), columns)
+        .map(Some)
+        .map_err(|e| SqlError::Invalid {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })
 }
 
 #[cfg(test)]
@@ -108,7 +195,10 @@ mod tests {
         let path = dir.path().join("prompts.txt");
         std::fs::write(&path, b"ok line\nbad \xff byte\n").unwrap();
         let err = text_lines(&path).unwrap_err().to_string();
-        assert!(err.contains("prompts.txt") && err.contains("line 2") && err.contains("0xff"), "{err}");
+        assert!(
+            err.contains("prompts.txt") && err.contains("line 2") && err.contains("0xff"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -124,7 +214,10 @@ mod tests {
 
     #[test]
     fn table_names_are_identifiers() {
-        assert_eq!(default_table_name(Path::new("/x/captions_val2017.json")), "captions_val2017");
+        assert_eq!(
+            default_table_name(Path::new("/x/captions_val2017.json")),
+            "captions_val2017"
+        );
         assert_eq!(default_table_name(Path::new("2024-logs.txt")), "t2024_logs");
     }
 }

@@ -36,8 +36,16 @@ fn wilson(k: usize, n: usize) -> (f64, f64) {
 
 fn rate(k: usize, n: usize) -> String {
     let (lo, hi) = wilson(k, n);
-    let p = if n == 0 { 0.0 } else { 100.0 * k as f64 / n as f64 };
-    format!("{k:>4}/{n:<4} {p:5.1}%  [{:4.1}–{:4.1}]", 100.0 * lo, 100.0 * hi)
+    let p = if n == 0 {
+        0.0
+    } else {
+        100.0 * k as f64 / n as f64
+    };
+    format!(
+        "{k:>4}/{n:<4} {p:5.1}%  [{:4.1}–{:4.1}]",
+        100.0 * lo,
+        100.0 * hi
+    )
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -49,23 +57,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut judge_name = "structural".to_string();
     while let Some(i) = args.iter().position(|a| a.starts_with("--")) {
         let flag = args.remove(i);
-        let value = args.get(i).cloned().ok_or(format!("{flag} takes a value"))?;
+        let value = args
+            .get(i)
+            .cloned()
+            .ok_or(format!("{flag} takes a value"))?;
         args.remove(i);
         match flag.as_str() {
             "--show" => show = value.parse()?,
             "--write" => write = Some(value),
             "--coco" => {
                 // Dev sets of COCO pairs name captions by id; the captions stay in the COCO file.
-                let json: serde_json::Value = serde_json::from_reader(std::fs::File::open(&value)?)?;
+                let json: serde_json::Value =
+                    serde_json::from_reader(std::fs::File::open(&value)?)?;
                 for a in json["annotations"].as_array().ok_or("no annotations")? {
-                    captions.insert(a["id"].as_i64().unwrap_or(-1).to_string(), a["caption"].as_str().unwrap_or("").trim().to_string());
+                    captions.insert(
+                        a["id"].as_i64().unwrap_or(-1).to_string(),
+                        a["caption"].as_str().unwrap_or("").trim().to_string(),
+                    );
                 }
             }
             "--verdicts" => {
                 let mut map = HashMap::new();
                 for rec in csv::Reader::from_path(&value)?.records() {
                     let rec = rec?;
-                    let j = Judgement::from_name(&rec[1]).ok_or(format!("{value}: unknown judgement '{}'", &rec[1]))?;
+                    let j = Judgement::from_name(&rec[1])
+                        .ok_or(format!("{value}: unknown judgement '{}'", &rec[1]))?;
                     map.insert(rec[0].to_string(), j);
                 }
                 judge_name = value.clone();
@@ -75,7 +91,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     if args.is_empty() {
-        return Err("usage: judge_eval [--show N] [--write OUT.csv] [--verdicts FILE] DEV.csv ...".into());
+        return Err(
+            "usage: judge_eval [--show N] [--write OUT.csv] [--verdicts FILE] DEV.csv ...".into(),
+        );
     }
     match WordNet::installed() {
         Some(wn) => println!("judge: {judge_name}; WordNet from {}", wn.dir().display()),
@@ -88,15 +106,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let get = |k: &str| r.get(k).cloned().unwrap_or_default();
             let text = |t: &str, id: &str| match r.get(t) {
                 Some(text) => Ok(text.clone()),
-                None => captions.get(&get(id)).cloned().ok_or(format!("{path}: no {t}, and caption {} is not in --coco", get(id))),
+                None => captions.get(&get(id)).cloned().ok_or(format!(
+                    "{path}: no {t}, and caption {} is not in --coco",
+                    get(id)
+                )),
             };
-            rows.push(Row { id: get("id"), a: text("text_a", "id_a")?, b: text("text_b", "id_b")?, label: get("label"), kind: get("kind") });
+            rows.push(Row {
+                id: get("id"),
+                a: text("text_a", "id_a")?,
+                b: text("text_b", "id_b")?,
+                label: get("label"),
+                kind: get("kind"),
+            });
         }
         let started = Instant::now();
         let judged: Vec<(Judgement, String)> = rows
             .iter()
             .map(|r| match &verdicts {
-                Some(map) => (map.get(&r.id).copied().unwrap_or(Judgement::Uncertain), String::new()),
+                Some(map) => (
+                    map.get(&r.id).copied().unwrap_or(Judgement::Uncertain),
+                    String::new(),
+                ),
                 None => {
                     let v = failure_kind(&r.a, &r.b);
                     (v.judgement, format!("{} ({})", v.kind, v.explanation))
@@ -106,23 +136,73 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let per_pair = started.elapsed().as_secs_f64() / rows.len().max(1) as f64;
         if let Some(out) = &write {
             let mut w = csv::Writer::from_path(out)?;
-            w.write_record(["id", "judgement", "evidence", "text_a", "text_b", "label", "kind"])?;
+            w.write_record([
+                "id",
+                "judgement",
+                "evidence",
+                "text_a",
+                "text_b",
+                "label",
+                "kind",
+            ])?;
             for (r, v) in rows.iter().zip(&judged) {
-                w.write_record([r.id.as_str(), v.0.name(), v.1.as_str(), r.a.as_str(), r.b.as_str(), r.label.as_str(), r.kind.as_str()])?;
+                w.write_record([
+                    r.id.as_str(),
+                    v.0.name(),
+                    v.1.as_str(),
+                    r.a.as_str(),
+                    r.b.as_str(),
+                    r.label.as_str(),
+                    r.kind.as_str(),
+                ])?;
             }
         }
-        let count = |label: &str, j: Option<Judgement>| rows.iter().zip(&judged).filter(|(r, v)| r.label == label && j.is_none_or(|j| v.0 == j)).count();
+        let count = |label: &str, j: Option<Judgement>| {
+            rows.iter()
+                .zip(&judged)
+                .filter(|(r, v)| r.label == label && j.is_none_or(|j| v.0 == j))
+                .count()
+        };
         let (same, change) = (count("same", None), count("change", None));
-        println!("\n{path}: {} pairs ({} change, {} same, {} borderline)", rows.len(), change, same, count("borderline", None));
-        println!("  false alarms on paraphrases   {}", rate(count("same", Some(Judgement::ChangesMeaning)), same));
-        println!("  paraphrases left uncertain    {}", rate(count("same", Some(Judgement::Uncertain)), same));
-        println!("  changes detected              {}", rate(count("change", Some(Judgement::ChangesMeaning)), change));
-        println!("  changes left uncertain        {}", rate(count("change", Some(Judgement::Uncertain)), change));
-        let reported: Vec<&Row> = rows.iter().zip(&judged).filter(|(_, v)| v.0 == Judgement::ChangesMeaning).map(|(r, _)| r).collect();
+        println!(
+            "\n{path}: {} pairs ({} change, {} same, {} borderline)",
+            rows.len(),
+            change,
+            same,
+            count("borderline", None)
+        );
+        println!(
+            "  false alarms on paraphrases   {}",
+            rate(count("same", Some(Judgement::ChangesMeaning)), same)
+        );
+        println!(
+            "  paraphrases left uncertain    {}",
+            rate(count("same", Some(Judgement::Uncertain)), same)
+        );
+        println!(
+            "  changes detected              {}",
+            rate(count("change", Some(Judgement::ChangesMeaning)), change)
+        );
+        println!(
+            "  changes left uncertain        {}",
+            rate(count("change", Some(Judgement::Uncertain)), change)
+        );
+        let reported: Vec<&Row> = rows
+            .iter()
+            .zip(&judged)
+            .filter(|(_, v)| v.0 == Judgement::ChangesMeaning)
+            .map(|(r, _)| r)
+            .collect();
         let real = reported.iter().filter(|r| r.label == "change").count();
         let false_alarm = reported.iter().filter(|r| r.label == "same").count();
-        println!("  precision of reported         {}  (borderline left out)", rate(real, real + false_alarm));
-        println!("  precision, borderline = false {}", rate(real, reported.len()));
+        println!(
+            "  precision of reported         {}  (borderline left out)",
+            rate(real, real + false_alarm)
+        );
+        println!(
+            "  precision, borderline = false {}",
+            rate(real, reported.len())
+        );
         println!("  seconds per pair              {per_pair:.6}");
         // Per kind of the pairs with `label`: how many the judge reports as changes.
         let reported_per_kind = |label: &str, heading: &str| {
@@ -142,10 +222,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if show > 0 {
             println!("  wrong (label → judgement):");
             let wrong = rows.iter().zip(&judged).filter(|(r, v)| {
-                (r.label == "same" && v.0 == Judgement::ChangesMeaning) || (r.label == "change" && v.0 != Judgement::ChangesMeaning)
+                (r.label == "same" && v.0 == Judgement::ChangesMeaning)
+                    || (r.label == "change" && v.0 != Judgement::ChangesMeaning)
             });
             for (r, v) in wrong.take(show) {
-                println!("    {} {}/{} → {}: {:?} / {:?} {}", r.id, r.label, r.kind, v.0, r.a, r.b, v.1);
+                println!(
+                    "    {} {}/{} → {}: {:?} / {:?} {}",
+                    r.id, r.label, r.kind, v.0, r.a, r.b, v.1
+                );
             }
         }
     }

@@ -244,7 +244,11 @@ fn change_action(lex: &Lexicon, s: &Sentence) -> Vec<Vec<Splice>> {
         };
         // Verbs of the same line ("throw" / "kick") often draw one picture; those of other lines
         // ("throw" / "eat") do not. The corpus then decides which read naturally.
-        let verbs = lex.groups.iter().filter(|g| g.cat == Category::Verb).flat_map(|g| g.members.iter());
+        let verbs = lex
+            .groups
+            .iter()
+            .filter(|g| g.cat == Category::Verb)
+            .flat_map(|g| g.members.iter());
         for m in verbs.filter(|m| m.len() == 1 && m[0] != lemma) {
             let t = &s.tokens[i];
             out.push(vec![(t.start, t.end, lex.morph.ing_form(&m[0]))]);

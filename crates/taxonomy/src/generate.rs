@@ -102,7 +102,12 @@ impl Lexicon {
                 if let (FailureKind::Object, Some(wn)) = (kind, wordnet) {
                     // Nouns the corpus itself writes in this place.
                     for i in 0..s.words.len() {
-                        cands.extend(attested.substitutes(wn, &s, i, 8).into_iter().map(|sp| s.apply(vec![sp])));
+                        cands.extend(
+                            attested
+                                .substitutes(wn, &s, i, 8)
+                                .into_iter()
+                                .map(|sp| s.apply(vec![sp])),
+                        );
                     }
                 }
                 rng.shuffle(&mut cands);
@@ -175,29 +180,54 @@ impl Lexicon {
 
 impl Lexicon {
     /// Whether the edit `a` → `b` reads as a caption a person would write.
-    fn natural(&self, kind: FailureKind, a: &str, b: &str, wa: &[String], wb: &[String], attested: &Attested) -> bool {
+    fn natural(
+        &self,
+        kind: FailureKind,
+        a: &str,
+        b: &str,
+        wa: &[String],
+        wb: &[String],
+        attested: &Attested,
+    ) -> bool {
         if !grammatical(wb) {
             return false;
         }
         let kind_of = |w: &String| WordNet::installed().and_then(|wn| wn.noun_kind(w));
-        let gendered = wa.iter().any(|w| matches!(w.as_str(), "he" | "she" | "his" | "her" | "him" | "himself" | "herself" | "hers"));
+        let gendered = wa.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "he" | "she" | "his" | "her" | "him" | "himself" | "herself" | "hers"
+            )
+        });
         // A person's gender or age exchanged ("man" / "woman") keeps the sentence as natural as
         // it was, unless a pronoun still speaks of the other; an occupation swapped ("a surfer"
         // / "a student") shows nothing.
         if kind == FailureKind::Subject {
-            let people = wa.iter().zip(wb).filter(|(x, y)| x != y).all(|(x, y)| crate::judge::is_gender_or_age(x) && crate::judge::is_gender_or_age(y));
+            let people = wa.iter().zip(wb).filter(|(x, y)| x != y).all(|(x, y)| {
+                crate::judge::is_gender_or_age(x) && crate::judge::is_gender_or_age(y)
+            });
             return !gendered && people;
         }
         if kind == FailureKind::Quantifier {
             // Count things, not places: "two beaches", "three fields" are no photo.
-            let place = |w: &String| matches!(kind_of(w), Some(lexfile::LOCATION | lexfile::OBJECT));
+            let place =
+                |w: &String| matches!(kind_of(w), Some(lexfile::LOCATION | lexfile::OBJECT));
             if wa.iter().zip(wb).any(|(x, y)| x != y && place(y)) {
                 return false;
             }
             // A count belongs on the head of a compound ("two dirt roads", never "two dirts road").
             let k = wa.iter().zip(wb).rposition(|(x, y)| x != y);
-            let noun = |w: &String| WordNet::installed().is_some_and(|wn| wn.has(w, Pos::Noun) && !wn.has(w, Pos::Adj));
-            if k.is_some_and(|k| wb.iter().skip(k).take(3).collect::<Vec<_>>().windows(2).any(|p| p[0].ends_with('s') && noun(p[1]))) {
+            let noun = |w: &String| {
+                WordNet::installed().is_some_and(|wn| wn.has(w, Pos::Noun) && !wn.has(w, Pos::Adj))
+            };
+            if k.is_some_and(|k| {
+                wb.iter()
+                    .skip(k)
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .windows(2)
+                    .any(|p| p[0].ends_with('s') && noun(p[1]))
+            }) {
                 return false;
             }
             // ... and a thing counted once: "three cars of cars".
@@ -205,22 +235,41 @@ impl Lexicon {
                 return false;
             }
             // ... and the verb and pronouns after it must agree: "three men stands … his".
-            let verb_s = |w: &String| w.ends_with('s') && WordNet::installed().is_some_and(|wn| wn.lemmas(w, Pos::Verb).iter().any(|l| l != w));
-            if k.is_some_and(|k| wb.iter().skip(k + 1).take(5).any(|w| verb_s(w) || matches!(w.as_str(), "his" | "her" | "its" | "is" | "was" | "has"))) {
+            let verb_s = |w: &String| {
+                w.ends_with('s')
+                    && WordNet::installed()
+                        .is_some_and(|wn| wn.lemmas(w, Pos::Verb).iter().any(|l| l != w))
+            };
+            if k.is_some_and(|k| {
+                wb.iter().skip(k + 1).take(5).any(|w| {
+                    verb_s(w) || matches!(w.as_str(), "his" | "her" | "its" | "is" | "was" | "has")
+                })
+            }) {
                 return false;
             }
         }
         // "with" after a participle ("decorated with", "topped with") says what something is
         // made of; only "with" after a thing or a person ("a man with a hat") can lose it.
         if kind == FailureKind::Presence {
-            let k = wa.iter().zip(wb).position(|(x, y)| x == "with" && y == "without");
-            if k.is_some_and(|k| k > 0 && (wa[k - 1].ends_with("ed") || matches!(wa[k - 1].as_str(), "is" | "are" | "and" | "along"))) {
+            let k = wa
+                .iter()
+                .zip(wb)
+                .position(|(x, y)| x == "with" && y == "without");
+            if k.is_some_and(|k| {
+                k > 0
+                    && (wa[k - 1].ends_with("ed")
+                        || matches!(wa[k - 1].as_str(), "is" | "are" | "and" | "along"))
+            }) {
                 return false;
             }
         }
         // The same words in another order (articles and number aside) are a swap.
         let forms = |x: &String| -> Vec<String> {
-            let mut v = vec![if x == "an" { "a".to_string() } else { x.clone() }];
+            let mut v = vec![if x == "an" {
+                "a".to_string()
+            } else {
+                x.clone()
+            }];
             v.extend(self.morph.singulars(x));
             if let Some(wn) = WordNet::installed() {
                 v.extend(wn.lemmas(x, Pos::Noun));
@@ -233,21 +282,32 @@ impl Lexicon {
             xs.len() == ys.len()
                 && xs.iter().all(|x| {
                     let fx = forms(x);
-                    let k = (0..ys.len()).find(|&k| !used[k] && fy[k].iter().any(|f| fx.contains(f)));
+                    let k =
+                        (0..ys.len()).find(|&k| !used[k] && fy[k].iter().any(|f| fx.contains(f)));
                     k.map(|k| used[k] = true).is_some()
                 })
         };
         // A thing replaced by a thing of its kind (an animal by an animal, a tool by a tool) keeps
         // the scene possible; "young bears sitting around a table" does not.
         if kind == FailureKind::Object {
-            let swapped: Vec<(&String, &String)> = wa.iter().zip(wb).filter(|(x, y)| x != y).collect();
+            let swapped: Vec<(&String, &String)> =
+                wa.iter().zip(wb).filter(|(x, y)| x != y).collect();
             let near = |x: &String, y: &String| {
                 WordNet::installed().is_some_and(|wn| {
-                    let base = |w: &String| wn.lemmas(w, Pos::Noun).into_iter().last().unwrap_or_else(|| w.clone());
+                    let base = |w: &String| {
+                        wn.lemmas(w, Pos::Noun)
+                            .into_iter()
+                            .last()
+                            .unwrap_or_else(|| w.clone())
+                    };
                     wn.near_kinds(&base(x), &base(y), Pos::Noun, 4)
                 })
             };
-            let same_kind = wa.len() == wb.len() && swapped.iter().all(|(x, y)| kind_of(x).is_some() && kind_of(x) == kind_of(y) && near(x, y) || matches!(x.as_str(), "a" | "an"));
+            let same_kind = wa.len() == wb.len()
+                && swapped.iter().all(|(x, y)| {
+                    kind_of(x).is_some() && kind_of(x) == kind_of(y) && near(x, y)
+                        || matches!(x.as_str(), "a" | "an")
+                });
             // ... and a thing the caption does not already name ("towels hanging by the towel").
             let repeats = swapped.iter().any(|(_, y)| wa.contains(y));
             if !same_kind || repeats {
@@ -258,7 +318,9 @@ impl Lexicon {
             // "in", "on", "at", "with" carry too many senses to flip into an opposite ("a man in a
             // sweater" is no place to be "out of").
             let removed: Vec<&String> = wa.iter().filter(|w| !wb.contains(w)).collect();
-            if kind == FailureKind::Spatial && matches!(removed.as_slice(), [w] if matches!(w.as_str(), "in" | "on" | "at" | "with" | "by" | "into" | "onto" | "of")) {
+            if kind == FailureKind::Spatial
+                && matches!(removed.as_slice(), [w] if matches!(w.as_str(), "in" | "on" | "at" | "with" | "by" | "into" | "onto" | "of"))
+            {
                 return false;
             }
             return attested.natural(self, a, b, kind == FailureKind::Spatial);
@@ -268,19 +330,36 @@ impl Lexicon {
         // words a caption already has.
         if kind != FailureKind::RoleSwap {
             // Materials traded between things ("wooden ducks on a fur walkway") read as nonsense.
-            let materials = self.annotate(wa).iter().zip(wa.iter().zip(wb)).any(|(tags, (x, y))| x != y && tags.iter().any(|t| t.cat == crate::lexicon::Category::Material));
+            let materials =
+                self.annotate(wa)
+                    .iter()
+                    .zip(wa.iter().zip(wb))
+                    .any(|(tags, (x, y))| {
+                        x != y
+                            && tags
+                                .iter()
+                                .any(|t| t.cat == crate::lexicon::Category::Material)
+                    });
             return !materials;
         }
         // Each swapped noun must still be witnessed where it now stands: "riding a dog" is not.
         if !attested.natural(self, a, b, false) {
             return false;
         }
-        let at: Vec<usize> = (0..wa.len().min(wb.len())).filter(|&k| wa[k] != wb[k]).collect();
+        let at: Vec<usize> = (0..wa.len().min(wb.len()))
+            .filter(|&k| wa[k] != wb[k])
+            .collect();
         let changed: Vec<&String> = at.iter().map(|&k| &wa[k]).collect();
         // A swapped head of a compound ("a baseball child") reads wrong.
         let compound = WordNet::installed().is_some_and(|wn| {
-            let noun_only = |w: &String| wn.has(w, Pos::Noun) && !wn.has(w, Pos::Adj) && !wn.has(w, Pos::Verb) && !matches!(w.as_str(), "a" | "an" | "the");
-            at.iter().any(|&k| (k > 0 && noun_only(&wa[k - 1])) || wa.get(k + 1).is_some_and(noun_only))
+            let noun_only = |w: &String| {
+                wn.has(w, Pos::Noun)
+                    && !wn.has(w, Pos::Adj)
+                    && !wn.has(w, Pos::Verb)
+                    && !matches!(w.as_str(), "a" | "an" | "the")
+            };
+            at.iter()
+                .any(|&k| (k > 0 && noun_only(&wa[k - 1])) || wa.get(k + 1).is_some_and(noun_only))
         });
         if compound || changed.is_empty() {
             return false;
@@ -289,21 +368,70 @@ impl Lexicon {
         let (first, last) = (changed[0], changed[changed.len() - 1]);
         let (x, y) = (kind_of(first), kind_of(last));
         let age = crate::judge::person_age;
-        x == y && (x == Some(lexfile::ANIMAL) || x == Some(lexfile::PERSON) && !gendered && age(first) == age(last))
+        x == y
+            && (x == Some(lexfile::ANIMAL)
+                || x == Some(lexfile::PERSON) && !gendered && age(first) == age(last))
     }
 }
 
 /// Agreement an edit can break: "a two dogs", "a dogs", "two clocks that is", "a bride and
 /// bride", "catching or catching", "one staring and one staring".
 fn grammatical(w: &[String]) -> bool {
-    const MANY: &[&str] = &["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "many", "some"];
-    let plural_noun = |x: &str| x.len() > 3 && x.ends_with('s') && !x.ends_with("ss") && !x.ends_with("us") && !x.ends_with("is");
-    !w.windows(3).any(|p| matches!(p[1].as_str(), "and" | "or") && p[0] == p[2])
-        && !w.windows(5).any(|p| p[0] == "one" && p[2] == "and" && p[3] == "one" && p[1] == p[4])
-        && !w.windows(2).any(|p| matches!(p[0].as_str(), "a" | "an") && (MANY.contains(&p[1].as_str()) || plural_noun(&p[1])))
-        && !w.windows(3).any(|p| plural_noun(&p[0]) && matches!(p[1].as_str(), "that" | "which" | "who") && matches!(p[2].as_str(), "is" | "has" | "was"))
-        && !w.windows(3).any(|p| MANY.contains(&p[0].as_str()) && plural_noun(&p[1]) && matches!(p[2].as_str(), "is" | "has" | "was"))
-        && !w.windows(2).any(|p| MANY.contains(&p[0].as_str()) && p[1].len() > 2 && !plural_noun(&p[1]) && !p[1].ends_with("ren") && !matches!(p[1].as_str(), "people" | "men" | "women" | "sheep" | "deer" | "fish" | "of" | "small" | "large" | "big" | "little" | "young" | "old" | "white" | "black" | "brown"))
+    const MANY: &[&str] = &[
+        "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "many",
+        "some",
+    ];
+    let plural_noun = |x: &str| {
+        x.len() > 3
+            && x.ends_with('s')
+            && !x.ends_with("ss")
+            && !x.ends_with("us")
+            && !x.ends_with("is")
+    };
+    !w.windows(3)
+        .any(|p| matches!(p[1].as_str(), "and" | "or") && p[0] == p[2])
+        && !w
+            .windows(5)
+            .any(|p| p[0] == "one" && p[2] == "and" && p[3] == "one" && p[1] == p[4])
+        && !w.windows(2).any(|p| {
+            matches!(p[0].as_str(), "a" | "an")
+                && (MANY.contains(&p[1].as_str()) || plural_noun(&p[1]))
+        })
+        && !w.windows(3).any(|p| {
+            plural_noun(&p[0])
+                && matches!(p[1].as_str(), "that" | "which" | "who")
+                && matches!(p[2].as_str(), "is" | "has" | "was")
+        })
+        && !w.windows(3).any(|p| {
+            MANY.contains(&p[0].as_str())
+                && plural_noun(&p[1])
+                && matches!(p[2].as_str(), "is" | "has" | "was")
+        })
+        && !w.windows(2).any(|p| {
+            MANY.contains(&p[0].as_str())
+                && p[1].len() > 2
+                && !plural_noun(&p[1])
+                && !p[1].ends_with("ren")
+                && !matches!(
+                    p[1].as_str(),
+                    "people"
+                        | "men"
+                        | "women"
+                        | "sheep"
+                        | "deer"
+                        | "fish"
+                        | "of"
+                        | "small"
+                        | "large"
+                        | "big"
+                        | "little"
+                        | "young"
+                        | "old"
+                        | "white"
+                        | "black"
+                        | "brown"
+                )
+        })
 }
 
 /// SplitMix64: a small seeded generator whose stream never changes between versions.

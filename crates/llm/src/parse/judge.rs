@@ -31,14 +31,26 @@ pub fn parse_judgements(answer: &str, n: usize) -> Vec<Option<PairVerdict>> {
     let mut seen = vec![false; n];
     for line in answer.lines().take(10 * n + 100) {
         let lower = line.to_lowercase();
-        let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-        let Some(k) = words.iter().position(|w| w.chars().all(|c| c.is_ascii_digit())) else { continue };
-        let Ok(number) = words[k].parse::<usize>() else { continue };
+        let words: Vec<&str> = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let Some(k) = words
+            .iter()
+            .position(|w| w.chars().all(|c| c.is_ascii_digit()))
+        else {
+            continue;
+        };
+        let Ok(number) = words[k].parse::<usize>() else {
+            continue;
+        };
         if number == 0 || number > n {
             continue;
         }
         let verdict = words[k + 1..].iter().find_map(|w| match *w {
-            "different" | "differ" | "differs" | "changed" | "change" => Some(PairVerdict::Different),
+            "different" | "differ" | "differs" | "changed" | "change" => {
+                Some(PairVerdict::Different)
+            }
             "same" | "identical" | "equivalent" => Some(PairVerdict::Same),
             "unsure" | "uncertain" | "unclear" | "unknown" => Some(PairVerdict::Unsure),
             _ => None,
@@ -64,7 +76,12 @@ mod tests {
         let answer = "Here you go:\n1: same\n**2.** Different — the colour changes\nPair 3 - unsure\n4) SAME\n";
         assert_eq!(
             parse_judgements(answer, 4),
-            vec![Some(PairVerdict::Same), Some(PairVerdict::Different), Some(PairVerdict::Unsure), Some(PairVerdict::Same)]
+            vec![
+                Some(PairVerdict::Same),
+                Some(PairVerdict::Different),
+                Some(PairVerdict::Unsure),
+                Some(PairVerdict::Same)
+            ]
         );
     }
 

@@ -14,10 +14,14 @@ impl LlmClient {
     /// or the answer has no readable line for the pair. Batches of [`JUDGE_BATCH`] run
     /// concurrently under the client's limit, and each answer is cached like every other.
     pub async fn judge(&self, pairs: &[(String, String)]) -> Result<Vec<Option<PairVerdict>>> {
-        let asked: Vec<usize> = (0..pairs.len()).filter(|&i| !pairs[i].0.trim().is_empty() && !pairs[i].1.trim().is_empty()).collect();
+        let asked: Vec<usize> = (0..pairs.len())
+            .filter(|&i| !pairs[i].0.trim().is_empty() && !pairs[i].1.trim().is_empty())
+            .collect();
         let jobs = asked.chunks(JUDGE_BATCH).map(|chunk| async move {
             let batch: Vec<(String, String)> = chunk.iter().map(|&i| pairs[i].clone()).collect();
-            let answer = self.chat(&[ChatMessage::user(judge_prompt(&batch))]).await?;
+            let answer = self
+                .chat(&[ChatMessage::user(judge_prompt(&batch))])
+                .await?;
             Ok::<_, crate::LlmError>(parse_judgements(&answer.text, batch.len()))
         });
         let answers = futures::future::try_join_all(jobs).await?;

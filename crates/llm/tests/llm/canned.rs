@@ -259,7 +259,11 @@ fn generation(prompt: &str, messy: bool) -> String {
 /// aside), "unsure" when either says "maybe", else "different".
 fn judgements(prompt: &str, messy: bool) -> String {
     let words = |t: &str| {
-        let mut w: Vec<String> = t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty() && !matches!(*w, "a" | "an" | "the")).map(str::to_lowercase).collect();
+        let mut w: Vec<String> = t
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty() && !matches!(*w, "a" | "an" | "the"))
+            .map(str::to_lowercase)
+            .collect();
         w.sort();
         w
     };
@@ -268,8 +272,12 @@ fn judgements(prompt: &str, messy: bool) -> String {
         out.push_str("Sure! Here are my verdicts:\n\n");
     }
     for line in prompt.lines() {
-        let Some((number, rest)) = line.split_once(". A: ") else { continue };
-        let Some((a, b)) = rest.split_once(" | B: ") else { continue };
+        let Some((number, rest)) = line.split_once(". A: ") else {
+            continue;
+        };
+        let Some((a, b)) = rest.split_once(" | B: ") else {
+            continue;
+        };
         let verdict = if a.contains("maybe") || b.contains("maybe") {
             "unsure"
         } else if words(a) == words(b) {
@@ -278,7 +286,10 @@ fn judgements(prompt: &str, messy: bool) -> String {
             "different"
         };
         if messy {
-            out.push_str(&format!("**{number}.** {} (my reading)\n", verdict.to_uppercase()));
+            out.push_str(&format!(
+                "**{number}.** {} (my reading)\n",
+                verdict.to_uppercase()
+            ));
         } else {
             out.push_str(&format!("{number}: {verdict}\n"));
         }

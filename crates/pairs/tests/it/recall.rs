@@ -74,7 +74,11 @@ fn hnsw_recall_at_20k_is_at_least_0_995_and_one_thread_runs_are_identical() {
         .iter()
         .filter(|c| exact_set.contains(&(c.a, c.b)))
         .count();
-    assert_eq!(second_hits, second.len(), "the second run reported a false pair");
+    assert_eq!(
+        second_hits,
+        second.len(),
+        "the second run reported a false pair"
+    );
     assert!(
         second_hits as f64 >= 0.995 * exact.len() as f64,
         "second-run recall {second_hits}"

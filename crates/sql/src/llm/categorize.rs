@@ -5,7 +5,9 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, ListBuilder, RecordBatch, StringArray, StringBuilder, StructBuilder, UInt32Array};
+use datafusion::arrow::array::{
+    ArrayRef, ListBuilder, RecordBatch, StringArray, StringBuilder, StructBuilder, UInt32Array,
+};
 use datafusion::arrow::datatypes::{DataType, Field, Fields, Schema, SchemaRef};
 use datafusion::catalog::{Session, TableFunctionArgs, TableFunctionImpl, TableProvider};
 use datafusion::common::{plan_err, Result};
@@ -19,12 +21,19 @@ const USAGE: &str = "llm_categorize(source [, 'a=text_a, b=text_b, format=text|j
 
 /// The rows `llm_categorize` returns.
 pub fn categories_schema() -> SchemaRef {
-    let pair = Fields::from(vec![Field::new("text_a", DataType::Utf8, false), Field::new("text_b", DataType::Utf8, false)]);
+    let pair = Fields::from(vec![
+        Field::new("text_a", DataType::Utf8, false),
+        Field::new("text_b", DataType::Utf8, false),
+    ]);
     Arc::new(Schema::new(vec![
         Field::new("rank", DataType::UInt32, false),
         Field::new("category", DataType::Utf8, false),
         Field::new("description", DataType::Utf8, false),
-        Field::new("examples", DataType::List(Arc::new(Field::new("item", DataType::Struct(pair), true))), false),
+        Field::new(
+            "examples",
+            DataType::List(Arc::new(Field::new("item", DataType::Struct(pair), true))),
+            false,
+        ),
     ]))
 }
 
@@ -48,7 +57,14 @@ impl TableFunctionImpl for LlmCategorizeFunc {
             return plan_err!("{USAGE}: takes 1 or 2 arguments, got {}", exprs.len());
         }
         let source = required_string_arg(USAGE, exprs, 0, "source (a table, file or query)")?;
-        let mut job = Categorize { source, a: "text_a".into(), b: "text_b".into(), json: false, limit: None, service: self.service.clone() };
+        let mut job = Categorize {
+            source,
+            a: "text_a".into(),
+            b: "text_b".into(),
+            json: false,
+            limit: None,
+            service: self.service.clone(),
+        };
         let options = options_arg(USAGE, exprs, 1)?;
         for (key, value) in key_values(NAME, &options, &["a", "b", "format", "limit"])? {
             match key.as_str() {
@@ -57,7 +73,11 @@ impl TableFunctionImpl for LlmCategorizeFunc {
                 "format" => match value.to_ascii_lowercase().as_str() {
                     "text" => job.json = false,
                     "json" => job.json = true,
-                    _ => return plan_err!("{NAME}: format='{value}' is not text (MultiMon's prompt) or json"),
+                    _ => {
+                        return plan_err!(
+                            "{NAME}: format='{value}' is not text (MultiMon's prompt) or json"
+                        )
+                    }
                 },
                 _ => job.limit = Some(whole(NAME, &key, &value, 1, usize::MAX)?),
             }
@@ -85,7 +105,8 @@ impl Compute for Categorize {
     }
 
     async fn compute(&self, session: &dyn Session) -> Result<RecordBatch> {
-        let rows = crate::source::text_rows(session, NAME, &self.source, &[&self.a, &self.b]).await?;
+        let rows =
+            crate::source::text_rows(session, NAME, &self.source, &[&self.a, &self.b]).await?;
         // Pairs with a NULL side say nothing; repeated pairs would only cost tokens.
         let mut seen = std::collections::HashSet::new();
         let mut pairs: Vec<(String, String)> = rows
@@ -100,7 +121,9 @@ impl Compute for Categorize {
             pairs.truncate(limit);
         }
         if pairs.is_empty() {
-            self.service.notes.push(format!("{NAME}: the source has no pairs, so no request was sent"));
+            self.service.notes.push(format!(
+                "{NAME}: the source has no pairs, so no request was sent"
+            ));
             return categories_batch(&[]);
         }
         let client = self.service.client(NAME)?;
@@ -118,21 +141,35 @@ impl Compute for Categorize {
 }
 
 fn categories_batch(categories: &[Category]) -> Result<RecordBatch> {
-    let pair = Fields::from(vec![Field::new("text_a", DataType::Utf8, false), Field::new("text_b", DataType::Utf8, false)]);
-    let mut examples = ListBuilder::new(StructBuilder::from_fields(pair.clone(), 0)).with_field(Arc::new(Field::new("item", DataType::Struct(pair), true)));
+    let pair = Fields::from(vec![
+        Field::new("text_a", DataType::Utf8, false),
+        Field::new("text_b", DataType::Utf8, false),
+    ]);
+    let mut examples = ListBuilder::new(StructBuilder::from_fields(pair.clone(), 0))
+        .with_field(Arc::new(Field::new("item", DataType::Struct(pair), true)));
     for category in categories {
         let items = examples.values();
         for (a, b) in &category.examples {
-            items.field_builder::<StringBuilder>(0).unwrap().append_value(a);
-            items.field_builder::<StringBuilder>(1).unwrap().append_value(b);
+            items
+                .field_builder::<StringBuilder>(0)
+                .unwrap()
+                .append_value(a);
+            items
+                .field_builder::<StringBuilder>(1)
+                .unwrap()
+                .append_value(b);
             items.append(true);
         }
         examples.append(true);
     }
     let columns: Vec<ArrayRef> = vec![
         Arc::new(UInt32Array::from_iter_values(1..=categories.len() as u32)),
-        Arc::new(StringArray::from_iter_values(categories.iter().map(|c| c.name.as_str()))),
-        Arc::new(StringArray::from_iter_values(categories.iter().map(|c| c.description.as_str()))),
+        Arc::new(StringArray::from_iter_values(
+            categories.iter().map(|c| c.name.as_str()),
+        )),
+        Arc::new(StringArray::from_iter_values(
+            categories.iter().map(|c| c.description.as_str()),
+        )),
         Arc::new(examples.finish()),
     ];
     Ok(RecordBatch::try_new(categories_schema(), columns)?)

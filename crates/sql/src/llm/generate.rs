@@ -15,7 +15,8 @@ use super::{exec_error, run, LlmService};
 use crate::computed::{key_values, options_arg, required_string_arg, whole, Compute, Computed};
 
 const NAME: &str = "llm_generate";
-const USAGE: &str = "llm_generate(source [, 'n=41, domain=…, category=category, description=description'])";
+const USAGE: &str =
+    "llm_generate(source [, 'n=41, domain=…, category=category, description=description'])";
 
 /// The rows `llm_generate` and `offline_generate` return: a pair written to show a category.
 pub fn generated_schema() -> SchemaRef {
@@ -29,9 +30,15 @@ pub fn generated_schema() -> SchemaRef {
 /// Rows of [`generated_schema`].
 pub fn generated_batch(rows: &[(String, String, String)]) -> Result<RecordBatch> {
     let columns: Vec<ArrayRef> = vec![
-        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.0.as_str()))),
-        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.1.as_str()))),
-        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.2.as_str()))),
+        Arc::new(StringArray::from_iter_values(
+            rows.iter().map(|r| r.0.as_str()),
+        )),
+        Arc::new(StringArray::from_iter_values(
+            rows.iter().map(|r| r.1.as_str()),
+        )),
+        Arc::new(StringArray::from_iter_values(
+            rows.iter().map(|r| r.2.as_str()),
+        )),
     ];
     Ok(RecordBatch::try_new(generated_schema(), columns)?)
 }
@@ -55,10 +62,23 @@ impl TableFunctionImpl for LlmGenerateFunc {
         if !(1..=2).contains(&exprs.len()) {
             return plan_err!("{USAGE}: takes 1 or 2 arguments, got {}", exprs.len());
         }
-        let source = required_string_arg(USAGE, exprs, 0, "source (a table, file or query of categories)")?;
-        let mut job = Generate { source, n: 41, domain: None, category: "category".into(), description: "description".into(), service: self.service.clone() };
+        let source = required_string_arg(
+            USAGE,
+            exprs,
+            0,
+            "source (a table, file or query of categories)",
+        )?;
+        let mut job = Generate {
+            source,
+            n: 41,
+            domain: None,
+            category: "category".into(),
+            description: "description".into(),
+            service: self.service.clone(),
+        };
         let options = options_arg(USAGE, exprs, 1)?;
-        for (key, value) in key_values(NAME, &options, &["n", "domain", "category", "description"])? {
+        for (key, value) in key_values(NAME, &options, &["n", "domain", "category", "description"])?
+        {
             match key.as_str() {
                 "n" => job.n = whole(NAME, &key, &value, 1, 100_000)?,
                 "domain" => job.domain = Some(value).filter(|d| !d.is_empty()),
@@ -86,7 +106,11 @@ impl Generate {
     /// The categories to generate for, in source order, each once.
     async fn categories(&self, session: &dyn Session) -> Result<Vec<Category>> {
         let df = crate::source::frame(session, NAME, &self.source).await?;
-        let has_description = df.schema().fields().iter().any(|f| f.name() == &self.description);
+        let has_description = df
+            .schema()
+            .fields()
+            .iter()
+            .any(|f| f.name() == &self.description);
         let columns: Vec<&str> = match has_description {
             true => vec![&self.category, &self.description],
             false => vec![&self.category],
@@ -98,7 +122,8 @@ impl Generate {
             .filter_map(|r| {
                 let name = r[0].clone()?.trim().to_string();
                 let description = r.get(1).cloned().flatten().unwrap_or_default();
-                (!name.is_empty() && seen.insert(name.clone())).then(|| Category::new(name, description.trim()))
+                (!name.is_empty() && seen.insert(name.clone()))
+                    .then(|| Category::new(name, description.trim()))
             })
             .collect())
     }
@@ -113,7 +138,9 @@ impl Compute for Generate {
     async fn compute(&self, session: &dyn Session) -> Result<RecordBatch> {
         let categories = self.categories(session).await?;
         if categories.is_empty() {
-            self.service.notes.push(format!("{NAME}: the source has no categories, so no request was sent"));
+            self.service.notes.push(format!(
+                "{NAME}: the source has no categories, so no request was sent"
+            ));
             return generated_batch(&[]);
         }
         let client = self.service.client(NAME)?;
@@ -137,7 +164,11 @@ impl Compute for Generate {
         let mut unparsable = Vec::new();
         for (category, answer) in categories.iter().zip(answers) {
             match answer {
-                Ok(pairs) => rows.extend(pairs.into_iter().map(|(a, b)| (category.name.clone(), a, b))),
+                Ok(pairs) => rows.extend(
+                    pairs
+                        .into_iter()
+                        .map(|(a, b)| (category.name.clone(), a, b)),
+                ),
                 // One category's bad answer must not throw away the others'.
                 Err(e @ LlmError::NoPairs { .. }) => unparsable.push(e.to_string()),
                 Err(e) => return Err(exec_error(NAME, e)),
@@ -147,7 +178,9 @@ impl Compute for Generate {
             return exec_err!("{NAME}: {}", unparsable.join("; "));
         }
         for message in unparsable {
-            self.service.notes.push(format!("{NAME}: skipped a category: {message}"));
+            self.service
+                .notes
+                .push(format!("{NAME}: skipped a category: {message}"));
         }
         generated_batch(&rows)
     }

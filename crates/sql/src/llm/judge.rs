@@ -9,7 +9,9 @@ use datafusion::arrow::array::{Array, AsArray, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{plan_err, Result};
-use datafusion::logical_expr::{ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
+};
 use lookalike_llm::PairVerdict;
 
 use super::{block, exec_error, LlmService};
@@ -28,7 +30,10 @@ pub struct LlmJudgeFunc {
 impl LlmJudgeFunc {
     /// Over the session's LLM.
     pub fn new(service: Arc<LlmService>) -> Self {
-        LlmJudgeFunc { signature: Signature::user_defined(Volatility::Volatile), service }
+        LlmJudgeFunc {
+            signature: Signature::user_defined(Volatility::Volatile),
+            service,
+        }
     }
 }
 
@@ -47,7 +52,10 @@ impl ScalarUDFImpl for LlmJudgeFunc {
         match arg_types {
             [a, b] if is_string(a) && is_string(b) => Ok(vec![DataType::Utf8; 2]),
             [a, b] => plan_err!("{NAME}(text_a, text_b) takes two strings; got {NAME}({a}, {b})"),
-            _ => plan_err!("{NAME}(text_a, text_b) takes 2 arguments; got {}", arg_types.len()),
+            _ => plan_err!(
+                "{NAME}(text_a, text_b) takes 2 arguments; got {}",
+                arg_types.len()
+            ),
         }
     }
 
@@ -58,14 +66,22 @@ impl ScalarUDFImpl for LlmJudgeFunc {
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let rows = args.number_rows;
         let arrays = ColumnarValue::values_to_arrays(&args.args)?;
-        let (a, b) = (cast(&arrays[0], &DataType::Utf8)?, cast(&arrays[1], &DataType::Utf8)?);
+        let (a, b) = (
+            cast(&arrays[0], &DataType::Utf8)?,
+            cast(&arrays[1], &DataType::Utf8)?,
+        );
         let (a, b) = (a.as_string::<i32>(), b.as_string::<i32>());
         // NULL in either argument → NULL, without a request.
-        let valid: Vec<usize> = (0..rows).filter(|&i| a.is_valid(i) && b.is_valid(i)).collect();
+        let valid: Vec<usize> = (0..rows)
+            .filter(|&i| a.is_valid(i) && b.is_valid(i))
+            .collect();
         if valid.is_empty() {
             return Ok(ColumnarValue::Array(Arc::new(StringArray::new_null(rows))));
         }
-        let pairs: Vec<(String, String)> = valid.iter().map(|&i| (a.value(i).to_string(), b.value(i).to_string())).collect();
+        let pairs: Vec<(String, String)> = valid
+            .iter()
+            .map(|&i| (a.value(i).to_string(), b.value(i).to_string()))
+            .collect();
         let client = self.service.client(NAME)?;
         let verdicts = block(async move { client.judge(&pairs).await })?;
         self.service.note(NAME);

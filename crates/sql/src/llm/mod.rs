@@ -59,7 +59,12 @@ const CLI_HINT: &str = "from the command line: --llm URL --llm-model NAME";
 impl LlmService {
     /// A service that will read `session`, the environment and the config file when first used.
     pub fn new(session: LlmSession, notes: Arc<Notes>) -> LlmService {
-        LlmService { session, client: Mutex::new(None), noted: Mutex::new(ClientStats::default()), notes }
+        LlmService {
+            session,
+            client: Mutex::new(None),
+            noted: Mutex::new(ClientStats::default()),
+            notes,
+        }
     }
 
     /// The client, or the error that says how to configure one.
@@ -69,7 +74,9 @@ impl LlmService {
             return Ok(client.clone());
         }
         let client = self.build().map_err(|e| match e {
-            LlmError::NotConfigured { .. } => DataFusionError::Plan(format!("{function}: {e} ({CLI_HINT})")),
+            LlmError::NotConfigured { .. } => {
+                DataFusionError::Plan(format!("{function}: {e} ({CLI_HINT})"))
+            }
             e => DataFusionError::Plan(format!("{function}: {e}")),
         })?;
         *slot = Some(client.clone());
@@ -97,10 +104,16 @@ impl LlmService {
     /// Leaves a note with what the client did since the last note (requests, cache hits,
     /// retries), when it did anything.
     pub fn note(&self, function: &str) {
-        let Some(client) = self.client.lock().unwrap().clone() else { return };
+        let Some(client) = self.client.lock().unwrap().clone() else {
+            return;
+        };
         let now = client.stats();
         let mut noted = self.noted.lock().unwrap();
-        let (requests, hits, retries) = (now.requests - noted.requests, now.cache_hits - noted.cache_hits, now.retries - noted.retries);
+        let (requests, hits, retries) = (
+            now.requests - noted.requests,
+            now.cache_hits - noted.cache_hits,
+            now.retries - noted.retries,
+        );
         *noted = now;
         if requests + hits > 0 {
             self.notes.push(format!("{function}: {requests} LLM requests, {hits} answers from the response cache, {retries} retries ({})", client.config().model));
@@ -143,16 +156,23 @@ fn runtime() -> &'static tokio::runtime::Runtime {
 
 /// Awaits `job` on the LLM runtime, from async code.
 pub async fn run<T: Send + 'static>(job: impl Future<Output = T> + Send + 'static) -> Result<T> {
-    runtime().spawn(job).await.map_err(|e| DataFusionError::External(Box::new(e)))
+    runtime()
+        .spawn(job)
+        .await
+        .map_err(|e| DataFusionError::External(Box::new(e)))
 }
 
 /// Waits for `job` on the LLM runtime, from synchronous code (UDFs): the calling thread
 /// blocks, telling its own runtime so when it is a multi-threaded one.
 pub fn block<T: Send + 'static>(job: impl Future<Output = T> + Send + 'static) -> Result<T> {
     let handle = runtime().spawn(job);
-    let wait = move || futures::executor::block_on(handle).map_err(|e| DataFusionError::External(Box::new(e)));
+    let wait = move || {
+        futures::executor::block_on(handle).map_err(|e| DataFusionError::External(Box::new(e)))
+    };
     match tokio::runtime::Handle::try_current() {
-        Ok(current) if current.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(wait),
+        Ok(current) if current.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(wait)
+        }
         _ => wait(),
     }
 }

@@ -8,7 +8,9 @@ use datafusion::arrow::array::{Array, AsArray, BooleanArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{plan_err, Result};
-use datafusion::logical_expr::{ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
+};
 
 use super::{block, exec_error, LlmService};
 use crate::docs;
@@ -26,7 +28,10 @@ pub struct LlmRelevantFunc {
 impl LlmRelevantFunc {
     /// Over the session's LLM.
     pub fn new(service: Arc<LlmService>) -> Self {
-        LlmRelevantFunc { signature: Signature::user_defined(Volatility::Volatile), service }
+        LlmRelevantFunc {
+            signature: Signature::user_defined(Volatility::Volatile),
+            service,
+        }
     }
 }
 
@@ -43,9 +48,16 @@ impl ScalarUDFImpl for LlmRelevantFunc {
 
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
         match arg_types {
-            [a, b, d] if is_string(a) && is_string(b) && is_string(d) => Ok(vec![DataType::Utf8; 3]),
-            [a, b, d] => plan_err!("{NAME}(text_a, text_b, domain) takes three strings; got {NAME}({a}, {b}, {d})"),
-            _ => plan_err!("{NAME}(text_a, text_b, domain) takes 3 arguments; got {}", arg_types.len()),
+            [a, b, d] if is_string(a) && is_string(b) && is_string(d) => {
+                Ok(vec![DataType::Utf8; 3])
+            }
+            [a, b, d] => plan_err!(
+                "{NAME}(text_a, text_b, domain) takes three strings; got {NAME}({a}, {b}, {d})"
+            ),
+            _ => plan_err!(
+                "{NAME}(text_a, text_b, domain) takes 3 arguments; got {}",
+                arg_types.len()
+            ),
         }
     }
 
@@ -56,14 +68,31 @@ impl ScalarUDFImpl for LlmRelevantFunc {
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let rows = args.number_rows;
         let arrays = ColumnarValue::values_to_arrays(&args.args)?;
-        let columns: Vec<_> = arrays.iter().map(|a| cast(a, &DataType::Utf8)).collect::<Result<_, _>>()?;
-        let (a, b, d) = (columns[0].as_string::<i32>(), columns[1].as_string::<i32>(), columns[2].as_string::<i32>());
+        let columns: Vec<_> = arrays
+            .iter()
+            .map(|a| cast(a, &DataType::Utf8))
+            .collect::<Result<_, _>>()?;
+        let (a, b, d) = (
+            columns[0].as_string::<i32>(),
+            columns[1].as_string::<i32>(),
+            columns[2].as_string::<i32>(),
+        );
         // NULL in any argument → NULL, without a request.
         let questions: Vec<Option<(String, String, String)>> = (0..rows)
-            .map(|i| (a.is_valid(i) && b.is_valid(i) && d.is_valid(i)).then(|| (a.value(i).to_string(), b.value(i).to_string(), d.value(i).to_string())))
+            .map(|i| {
+                (a.is_valid(i) && b.is_valid(i) && d.is_valid(i)).then(|| {
+                    (
+                        a.value(i).to_string(),
+                        b.value(i).to_string(),
+                        d.value(i).to_string(),
+                    )
+                })
+            })
             .collect();
         if questions.iter().all(Option::is_none) {
-            return Ok(ColumnarValue::Array(std::sync::Arc::new(BooleanArray::new_null(rows))));
+            return Ok(ColumnarValue::Array(std::sync::Arc::new(
+                BooleanArray::new_null(rows),
+            )));
         }
         let client = self.service.client(NAME)?;
         let answers = block(async move {
@@ -80,7 +109,9 @@ impl ScalarUDFImpl for LlmRelevantFunc {
         })?;
         self.service.note(NAME);
         let answers = answers.map_err(|e| exec_error(NAME, e))?;
-        Ok(ColumnarValue::Array(std::sync::Arc::new(BooleanArray::from(answers))))
+        Ok(ColumnarValue::Array(std::sync::Arc::new(
+            BooleanArray::from(answers),
+        )))
     }
 
     fn documentation(&self) -> Option<&Documentation> {

@@ -12,7 +12,9 @@ use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::{plan_err, Result, ScalarValue};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
-use datafusion::logical_expr::{Accumulator, AggregateUDFImpl, Documentation, EmitTo, GroupsAccumulator, Signature, Volatility};
+use datafusion::logical_expr::{
+    Accumulator, AggregateUDFImpl, Documentation, EmitTo, GroupsAccumulator, Signature, Volatility,
+};
 
 use super::{block, exec_error, LlmService};
 use crate::docs;
@@ -31,7 +33,10 @@ impl LlmSummarizeFunc {
     /// Over the session's LLM.
     pub fn new(service: Arc<LlmService>) -> Self {
         // Volatile: the same texts may summarize differently, so never fold or deduplicate calls.
-        LlmSummarizeFunc { signature: Signature::user_defined(Volatility::Volatile), service }
+        LlmSummarizeFunc {
+            signature: Signature::user_defined(Volatility::Volatile),
+            service,
+        }
     }
 }
 
@@ -63,22 +68,35 @@ impl AggregateUDFImpl for LlmSummarizeFunc {
     }
 
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
-        Ok(vec![Arc::new(Field::new(format!("{}[texts]", args.name), texts_type(), true))])
+        Ok(vec![Arc::new(Field::new(
+            format!("{}[texts]", args.name),
+            texts_type(),
+            true,
+        ))])
     }
 
     fn accumulator(&self, _args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
         // Fail at the first row, not after reading the whole input, when no endpoint is set.
         self.service.client(NAME)?;
-        Ok(Box::new(TextsAccumulator { texts: Vec::new(), service: self.service.clone() }))
+        Ok(Box::new(TextsAccumulator {
+            texts: Vec::new(),
+            service: self.service.clone(),
+        }))
     }
 
     fn groups_accumulator_supported(&self, _args: AccumulatorArgs) -> bool {
         true
     }
 
-    fn create_groups_accumulator(&self, _args: AccumulatorArgs) -> Result<Box<dyn GroupsAccumulator>> {
+    fn create_groups_accumulator(
+        &self,
+        _args: AccumulatorArgs,
+    ) -> Result<Box<dyn GroupsAccumulator>> {
         self.service.client(NAME)?;
-        Ok(Box::new(TextsGroups { groups: Vec::new(), service: self.service.clone() }))
+        Ok(Box::new(TextsGroups {
+            groups: Vec::new(),
+            service: self.service.clone(),
+        }))
     }
 
     fn documentation(&self) -> Option<&Documentation> {
@@ -121,13 +139,20 @@ struct TextsAccumulator {
 impl Accumulator for TextsAccumulator {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
         let values = strings(&values[0])?;
-        self.texts.extend(values.as_string::<i32>().iter().flatten().map(str::to_string));
+        self.texts.extend(
+            values
+                .as_string::<i32>()
+                .iter()
+                .flatten()
+                .map(str::to_string),
+        );
         Ok(())
     }
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
         for list in states[0].as_list::<i32>().iter().flatten() {
-            self.texts.extend(list.as_string::<i32>().iter().flatten().map(str::to_string));
+            self.texts
+                .extend(list.as_string::<i32>().iter().flatten().map(str::to_string));
         }
         Ok(())
     }
@@ -149,7 +174,12 @@ impl Accumulator for TextsAccumulator {
     }
 
     fn size(&self) -> usize {
-        size_of_val(self) + self.texts.iter().map(|t| t.capacity() + size_of::<String>()).sum::<usize>()
+        size_of_val(self)
+            + self
+                .texts
+                .iter()
+                .map(|t| t.capacity() + size_of::<String>())
+                .sum::<usize>()
     }
 }
 
@@ -178,7 +208,13 @@ fn texts_list(groups: &[Vec<String>]) -> ArrayRef {
 }
 
 impl GroupsAccumulator for TextsGroups {
-    fn update_batch(&mut self, values: &[ArrayRef], group_indices: &[usize], opt_filter: Option<&BooleanArray>, total_num_groups: usize) -> Result<()> {
+    fn update_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        opt_filter: Option<&BooleanArray>,
+        total_num_groups: usize,
+    ) -> Result<()> {
         self.grow(total_num_groups);
         let values = strings(&values[0])?;
         let values = values.as_string::<i32>();
@@ -191,13 +227,19 @@ impl GroupsAccumulator for TextsGroups {
         Ok(())
     }
 
-    fn merge_batch(&mut self, values: &[ArrayRef], group_indices: &[usize], total_num_groups: usize) -> Result<()> {
+    fn merge_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        total_num_groups: usize,
+    ) -> Result<()> {
         self.grow(total_num_groups);
         let lists = values[0].as_list::<i32>();
         for (row, &group) in group_indices.iter().enumerate() {
             if lists.is_valid(row) {
                 let list = lists.value(row);
-                self.groups[group].extend(list.as_string::<i32>().iter().flatten().map(str::to_string));
+                self.groups[group]
+                    .extend(list.as_string::<i32>().iter().flatten().map(str::to_string));
             }
         }
         Ok(())
@@ -214,19 +256,35 @@ impl GroupsAccumulator for TextsGroups {
         Ok(vec![texts_list(&groups)])
     }
 
-    fn convert_to_state(&self, values: &[ArrayRef], opt_filter: Option<&BooleanArray>) -> Result<Vec<ArrayRef>> {
+    fn convert_to_state(
+        &self,
+        values: &[ArrayRef],
+        opt_filter: Option<&BooleanArray>,
+    ) -> Result<Vec<ArrayRef>> {
         let values = strings(&values[0])?;
         let values = values.as_string::<i32>();
         let groups: Vec<Vec<String>> = (0..values.len())
             .map(|row| {
-                let keep = opt_filter.is_none_or(|f| f.is_valid(row) && f.value(row)) && values.is_valid(row);
-                if keep { vec![values.value(row).to_string()] } else { Vec::new() }
+                let keep = opt_filter.is_none_or(|f| f.is_valid(row) && f.value(row))
+                    && values.is_valid(row);
+                if keep {
+                    vec![values.value(row).to_string()]
+                } else {
+                    Vec::new()
+                }
             })
             .collect();
         Ok(vec![texts_list(&groups)])
     }
 
     fn size(&self) -> usize {
-        size_of_val(self) + self.groups.iter().flatten().map(|t| t.capacity() + size_of::<String>()).sum::<usize>() + self.groups.capacity() * size_of::<Vec<String>>()
+        size_of_val(self)
+            + self
+                .groups
+                .iter()
+                .flatten()
+                .map(|t| t.capacity() + size_of::<String>())
+                .sum::<usize>()
+            + self.groups.capacity() * size_of::<Vec<String>>()
     }
 }

@@ -81,7 +81,8 @@ impl LookalikePairsFunc {
     }
 }
 
-const USAGE: &str = "lookalike_pairs(source, text_column, target_model, reference_model [, 'key=value, …'])";
+const USAGE: &str =
+    "lookalike_pairs(source, text_column, target_model, reference_model [, 'key=value, …'])";
 
 impl TableFunctionImpl for LookalikePairsFunc {
     fn call_with_args(&self, args: TableFunctionArgs) -> Result<Arc<dyn TableProvider>> {
@@ -93,20 +94,34 @@ impl TableFunctionImpl for LookalikePairsFunc {
         let text_column = required_string_arg(USAGE, exprs, 1, "text_column")?;
         let target = required_string_arg(USAGE, exprs, 2, "target_model")?;
         // NULL or 'none' as the reference: judge structurally only.
-        let reference = string_arg(USAGE, exprs, 3, "reference_model")?.filter(|r| !r.eq_ignore_ascii_case("none"));
+        let reference = string_arg(USAGE, exprs, 3, "reference_model")?
+            .filter(|r| !r.eq_ignore_ascii_case("none"));
         let options = match exprs.len() {
             5 => options::parse(&string_arg(USAGE, exprs, 4, "options")?.unwrap_or_default())?,
             _ => PairsOptions::default(),
         };
-        if reference.is_none() && options.judge == Judge::Reference && options.mode == Mode::Failures {
-            return plan_err!("{USAGE}: without a reference model, give judge=structural (or mode=candidates)");
+        if reference.is_none()
+            && options.judge == Judge::Reference
+            && options.mode == Mode::Failures
+        {
+            return plan_err!(
+                "{USAGE}: without a reference model, give judge=structural (or mode=candidates)"
+            );
         }
         for model in std::iter::once(&target).chain(reference.as_ref()) {
-            self.registry.models().open(model).map_err(|e| datafusion::error::DataFusionError::Plan(format!("lookalike_pairs: {e}")))?;
+            self.registry.models().open(model).map_err(|e| {
+                datafusion::error::DataFusionError::Plan(format!("lookalike_pairs: {e}"))
+            })?;
         }
         crate::source::check(args.session(), "lookalike_pairs", &source)?;
         Ok(Arc::new(PairsTable {
-            request: scrape::Request { source, text_column, target, reference, options },
+            request: scrape::Request {
+                source,
+                text_column,
+                target,
+                reference,
+                options,
+            },
             registry: self.registry.clone(),
             notes: self.notes.clone(),
         }))
@@ -131,9 +146,19 @@ impl TableProvider for PairsTable {
         TableType::Temporary
     }
 
-    async fn scan(&self, state: &dyn Session, projection: Option<&Vec<usize>>, _filters: &[Expr], _limit: Option<usize>) -> Result<Arc<dyn ExecutionPlan>> {
+    async fn scan(
+        &self,
+        state: &dyn Session,
+        projection: Option<&Vec<usize>>,
+        _filters: &[Expr],
+        _limit: Option<usize>,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
         let (batch, report) = scrape::run(state, &self.request, self.registry.clone()).await?;
         self.notes.push(report.to_string());
-        Ok(MemorySourceConfig::try_new_exec(&[vec![batch]], pairs_schema(), projection.cloned())?)
+        Ok(MemorySourceConfig::try_new_exec(
+            &[vec![batch]],
+            pairs_schema(),
+            projection.cloned(),
+        )?)
     }
 }

@@ -166,7 +166,10 @@ pub fn parse(text: &str) -> Result<PairsOptions> {
     if let Threshold::Value(t) = options.threshold {
         options.rule.target_threshold = t;
     }
-    options.rule.validate().map_err(|e| datafusion::error::DataFusionError::Plan(format!("lookalike_pairs: {e}")))?;
+    options
+        .rule
+        .validate()
+        .map_err(|e| datafusion::error::DataFusionError::Plan(format!("lookalike_pairs: {e}")))?;
     Ok(options)
 }
 
@@ -192,7 +195,10 @@ mod tests {
         assert_eq!(o.search.initial_k, 32);
         assert_eq!(o.search.method, Method::Hnsw);
         assert_eq!(o.rule.excluded_phrases, vec!["no dog", "no cat"]);
-        assert_eq!((o.mode, o.judge, o.limit), (Mode::Candidates, Judge::Either, Some(10)));
+        assert_eq!(
+            (o.mode, o.judge, o.limit),
+            (Mode::Candidates, Judge::Either, Some(10))
+        );
     }
 
     #[test]
@@ -208,7 +214,10 @@ mod tests {
         assert!(err("probes=0").contains("probes=0 must be a positive whole number"));
         assert!(err("method=annoy").contains("not auto, exact, ivf or hnsw"));
         let o = parse("method=ivf, probes=32, cells=500").unwrap();
-        assert_eq!((o.search.method, o.search.ivf.probes, o.search.ivf.cells), (Method::Ivf, 32, 500));
+        assert_eq!(
+            (o.search.method, o.search.ivf.probes, o.search.ivf.cells),
+            (Method::Ivf, 32, 500)
+        );
         assert_eq!(parse("threads=1").unwrap().search.threads, 1);
     }
 }

@@ -3,15 +3,19 @@
 use std::fmt;
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, AsArray, BooleanArray, Float32Array, Int64Array, RecordBatch, StringArray};
+use datafusion::arrow::array::{
+    ArrayRef, AsArray, BooleanArray, Float32Array, Int64Array, RecordBatch, StringArray,
+};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::catalog::Session;
 use datafusion::common::{exec_err, Result};
 use datafusion::error::DataFusionError;
 use datafusion::prelude::col;
+use lookalike_pairs::{
+    dedup_pairs, dot, find_pairs_with_report, sample_similarity_quantile, Candidate, Method,
+};
 use lookalike_taxonomy::Judgement;
-use lookalike_pairs::{dedup_pairs, dot, find_pairs_with_report, sample_similarity_quantile, Candidate, Method};
 
 use super::options::{Judge, Mode, PairsOptions, Threshold};
 use super::pairs_schema;
@@ -65,7 +69,11 @@ impl fmt::Display for ScrapeReport {
             Some(_) => "exact",
             None => "no",
         };
-        write!(f, "{method} search: {} pairs above {:.4}; ", self.above_threshold, self.threshold)?;
+        write!(
+            f,
+            "{method} search: {} pairs above {:.4}; ",
+            self.above_threshold, self.threshold
+        )?;
         write!(
             f,
             "dropped {} equal after normalising case, spacing and punctuation and {} repeats; ",
@@ -80,7 +88,11 @@ impl fmt::Display for ScrapeReport {
 }
 
 /// Runs the search. Returns the rows (in output order) and the report.
-pub async fn run(state: &dyn Session, request: &Request, registry: Arc<EncoderRegistry>) -> Result<(RecordBatch, ScrapeReport)> {
+pub async fn run(
+    state: &dyn Session,
+    request: &Request,
+    registry: Arc<EncoderRegistry>,
+) -> Result<(RecordBatch, ScrapeReport)> {
     let mut report = ScrapeReport::default();
     let (ids, texts) = read_source(state, request, &mut report).await?;
     let options = &request.options;
@@ -92,14 +104,18 @@ pub async fn run(state: &dyn Session, request: &Request, registry: Arc<EncoderRe
     let dim = target.len() / texts.len();
     let threshold = match options.threshold {
         Threshold::Value(t) => t,
-        Threshold::Quantile(q) => sample_similarity_quantile(&target, dim, q, 200_000, 0).map_err(pairs_error)?,
+        Threshold::Quantile(q) => {
+            sample_similarity_quantile(&target, dim, q, 200_000, 0).map_err(pairs_error)?
+        }
     };
     report.threshold = threshold;
     let search = options.search.clone();
-    let (found, search_report) = tokio::task::spawn_blocking(move || find_pairs_with_report(&target, dim, threshold, &search))
-        .await
-        .map_err(|e| DataFusionError::External(Box::new(e)))?
-        .map_err(pairs_error)?;
+    let (found, search_report) = tokio::task::spawn_blocking(move || {
+        find_pairs_with_report(&target, dim, threshold, &search)
+    })
+    .await
+    .map_err(|e| DataFusionError::External(Box::new(e)))?
+    .map_err(pairs_error)?;
     report.method = Some(search_report.method);
     report.above_threshold = found.len();
     let (kept, dedup) = dedup_pairs(&found, &texts).map_err(pairs_error)?;
@@ -108,7 +124,9 @@ pub async fn run(state: &dyn Session, request: &Request, registry: Arc<EncoderRe
 
     // The reference only ever sees texts that are in a candidate pair.
     let reference_sims = match &request.reference {
-        Some(model) => Some(reference_similarities(&registry, model, &kept, &texts, &mut report).await?),
+        Some(model) => {
+            Some(reference_similarities(&registry, model, &kept, &texts, &mut report).await?)
+        }
         None => None,
     };
     let mut rule = options.rule.clone();
@@ -121,7 +139,9 @@ pub async fn run(state: &dyn Session, request: &Request, registry: Arc<EncoderRe
         let verdict = lookalike_taxonomy::failure_kind(a, b);
         // The reference gap is MultiMon's judge; a pair the structural judge confidently reads
         // as the same picture is no failure whatever the reference says.
-        let by_reference = reference_sim.is_some() && rule.judge(pair.target_sim, reference_sim).is_failure() && verdict.judgement != Judgement::Same;
+        let by_reference = reference_sim.is_some()
+            && rule.judge(pair.target_sim, reference_sim).is_failure()
+            && verdict.judgement != Judgement::Same;
         let by_structure = verdict.changes_meaning;
         report.by_reference += by_reference as usize;
         report.by_structure += by_structure as usize;
@@ -137,7 +157,18 @@ pub async fn run(state: &dyn Session, request: &Request, registry: Arc<EncoderRe
         if options.limit.is_some_and(|limit| rows.len() >= limit) {
             break;
         }
-        rows.push(ids[pair.a as usize], a, ids[pair.b as usize], b, pair.target_sim, reference_sim, verdict.kind.name(), by_structure, verdict.judgement.name(), flagged(by_reference, by_structure));
+        rows.push(
+            ids[pair.a as usize],
+            a,
+            ids[pair.b as usize],
+            b,
+            pair.target_sim,
+            reference_sim,
+            verdict.kind.name(),
+            by_structure,
+            verdict.judgement.name(),
+            flagged(by_reference, by_structure),
+        );
     }
     report.returned = rows.len();
     Ok((rows.finish()?, report))
@@ -153,24 +184,62 @@ fn flagged(by_reference: bool, by_structure: bool) -> Option<&'static str> {
 }
 
 /// Reads `(id, text)`, drops NULL, excluded and repeated texts; rows come out in id order.
-async fn read_source(state: &dyn Session, request: &Request, report: &mut ScrapeReport) -> Result<(Vec<i64>, Vec<String>)> {
+async fn read_source(
+    state: &dyn Session,
+    request: &Request,
+    report: &mut ScrapeReport,
+) -> Result<(Vec<i64>, Vec<String>)> {
     let df = crate::source::frame(state, "lookalike_pairs", &request.source).await?;
     let schema = df.schema().clone();
     let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
-    let Some(text_field) = schema.fields().iter().find(|f| f.name() == &request.text_column) else {
-        return exec_err!("lookalike_pairs: '{}' has no column '{}' (columns: {})", request.source, request.text_column, names.join(", "));
+    let Some(text_field) = schema
+        .fields()
+        .iter()
+        .find(|f| f.name() == &request.text_column)
+    else {
+        return exec_err!(
+            "lookalike_pairs: '{}' has no column '{}' (columns: {})",
+            request.source,
+            request.text_column,
+            names.join(", ")
+        );
     };
     if !crate::udf::is_string(text_field.data_type()) {
-        return exec_err!("lookalike_pairs: column '{}' of '{}' is {}, not text", request.text_column, request.source, text_field.data_type());
+        return exec_err!(
+            "lookalike_pairs: column '{}' of '{}' is {}, not text",
+            request.text_column,
+            request.source,
+            text_field.data_type()
+        );
     }
     let id_column = match &request.options.id_column {
         Some(name) if names.contains(name) => Some(name.clone()),
-        Some(name) => return exec_err!("lookalike_pairs: id column '{name}' is not in '{}' (columns: {})", request.source, names.join(", ")),
-        None => ["id", "line"].iter().find(|c| names.iter().any(|n| n == *c)).map(|c| c.to_string()),
+        Some(name) => {
+            return exec_err!(
+                "lookalike_pairs: id column '{name}' is not in '{}' (columns: {})",
+                request.source,
+                names.join(", ")
+            )
+        }
+        None => ["id", "line"]
+            .iter()
+            .find(|c| names.iter().any(|n| n == *c))
+            .map(|c| c.to_string()),
     };
     let batches = match &id_column {
-        Some(id) => df.select(vec![col(format!("\"{id}\"")), col(format!("\"{}\"", request.text_column))])?.collect().await?,
-        None => df.select(vec![col(format!("\"{}\"", request.text_column))])?.collect().await?,
+        Some(id) => {
+            df.select(vec![
+                col(format!("\"{id}\"")),
+                col(format!("\"{}\"", request.text_column)),
+            ])?
+            .collect()
+            .await?
+        }
+        None => {
+            df.select(vec![col(format!("\"{}\"", request.text_column))])?
+                .collect()
+                .await?
+        }
     };
     let mut rows: Vec<(i64, Option<String>)> = Vec::new();
     for batch in &batches {
@@ -180,18 +249,26 @@ async fn read_source(state: &dyn Session, request: &Request, report: &mut Scrape
             Some(name) => {
                 let ids = cast(batch.column(0), &DataType::Int64)
                     .map_err(|_| DataFusionError::Execution(format!("lookalike_pairs: id column '{name}' is not an integer; name another with id=<column>")))?;
-                ids.as_primitive::<Int64Type>().iter().map(|v| v.unwrap_or(i64::MAX)).collect::<Vec<_>>()
+                ids.as_primitive::<Int64Type>()
+                    .iter()
+                    .map(|v| v.unwrap_or(i64::MAX))
+                    .collect::<Vec<_>>()
             }
             None => vec![0; batch.num_rows()],
         };
-        rows.extend(ids.into_iter().zip(text.iter().map(|t| t.map(str::to_string))));
+        rows.extend(
+            ids.into_iter()
+                .zip(text.iter().map(|t| t.map(str::to_string))),
+        );
     }
     report.rows = rows.len();
     if id_column.is_none() {
         // Without ids, number rows in text order: the same corpus gives the same ids whatever
         // order its partitions were read in.
         rows.sort_by(|x, y| x.1.cmp(&y.1));
-        rows.iter_mut().enumerate().for_each(|(i, r)| r.0 = i as i64);
+        rows.iter_mut()
+            .enumerate()
+            .for_each(|(i, r)| r.0 = i as i64);
     } else {
         rows.sort_by(|x, y| x.0.cmp(&y.0).then_with(|| x.1.cmp(&y.1)));
     }
@@ -216,7 +293,11 @@ async fn read_source(state: &dyn Session, request: &Request, report: &mut Scrape
 }
 
 /// Embeds texts off the async runtime; the vectors are contiguous.
-async fn embed(registry: &Arc<EncoderRegistry>, model: &str, texts: Vec<String>) -> Result<Vec<f32>> {
+async fn embed(
+    registry: &Arc<EncoderRegistry>,
+    model: &str,
+    texts: Vec<String>,
+) -> Result<Vec<f32>> {
     let (registry, model) = (registry.clone(), model.to_string());
     let vectors = tokio::task::spawn_blocking(move || {
         let refs: Vec<Option<&str>> = texts.iter().map(|t| Some(t.as_str())).collect();
@@ -229,10 +310,19 @@ async fn embed(registry: &Arc<EncoderRegistry>, model: &str, texts: Vec<String>)
         Err(EmbedError::Encode(e)) => return Err(e).exec("lookalike_pairs"),
         Err(EmbedError::Cache(e)) => return Err(e.into()),
     };
-    Ok(vectors.into_iter().flat_map(|v| v.unwrap_or_default()).collect())
+    Ok(vectors
+        .into_iter()
+        .flat_map(|v| v.unwrap_or_default())
+        .collect())
 }
 
-async fn reference_similarities(registry: &Arc<EncoderRegistry>, model: &str, pairs: &[Candidate], texts: &[String], report: &mut ScrapeReport) -> Result<Vec<f32>> {
+async fn reference_similarities(
+    registry: &Arc<EncoderRegistry>,
+    model: &str,
+    pairs: &[Candidate],
+    texts: &[String],
+    report: &mut ScrapeReport,
+) -> Result<Vec<f32>> {
     let mut needed: Vec<u32> = pairs.iter().flat_map(|p| [p.a, p.b]).collect();
     needed.sort_unstable();
     needed.dedup();
@@ -240,10 +330,17 @@ async fn reference_similarities(registry: &Arc<EncoderRegistry>, model: &str, pa
     if needed.is_empty() {
         return Ok(Vec::new());
     }
-    let vectors = embed(registry, model, needed.iter().map(|&i| texts[i as usize].clone()).collect()).await?;
+    let vectors = embed(
+        registry,
+        model,
+        needed.iter().map(|&i| texts[i as usize].clone()).collect(),
+    )
+    .await?;
     let dim = vectors.len() / needed.len();
     let row = |id: u32| {
-        let i = needed.binary_search(&id).expect("every pair's ids were embedded");
+        let i = needed
+            .binary_search(&id)
+            .expect("every pair's ids were embedded");
         &vectors[i * dim..(i + 1) * dim]
     };
     Ok(pairs.iter().map(|p| dot(row(p.a), row(p.b))).collect())
@@ -278,7 +375,19 @@ impl Rows {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn push(&mut self, id_a: i64, a: &str, id_b: i64, b: &str, target: f32, reference: Option<f32>, kind: &'static str, changes: bool, verdict: &'static str, flagged: Option<&'static str>) {
+    fn push(
+        &mut self,
+        id_a: i64,
+        a: &str,
+        id_b: i64,
+        b: &str,
+        target: f32,
+        reference: Option<f32>,
+        kind: &'static str,
+        changes: bool,
+        verdict: &'static str,
+        flagged: Option<&'static str>,
+    ) {
         self.id_a.push(id_a);
         self.text_a.push(a.to_string());
         self.id_b.push(id_b);
@@ -292,7 +401,12 @@ impl Rows {
     }
 
     fn finish(self) -> Result<RecordBatch> {
-        let gap: Float32Array = self.target.iter().zip(&self.reference).map(|(t, r)| r.map(|r| t - r)).collect();
+        let gap: Float32Array = self
+            .target
+            .iter()
+            .zip(&self.reference)
+            .map(|(t, r)| r.map(|r| t - r))
+            .collect();
         let columns: Vec<ArrayRef> = vec![
             Arc::new(Int64Array::from(self.id_a)),
             Arc::new(StringArray::from(self.text_a)),

@@ -1,11 +1,12 @@
 //! `cosine_sim(a, b)`: cosine similarity of two vectors.
 
-
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Float32Array, Float32Builder};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::{exec_err, plan_err, Result};
-use datafusion::logical_expr::{ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
+};
 use std::sync::Arc;
 
 use crate::docs;
@@ -18,7 +19,9 @@ pub struct CosineSimFunc {
 
 impl Default for CosineSimFunc {
     fn default() -> Self {
-        CosineSimFunc { signature: Signature::user_defined(Volatility::Immutable) }
+        CosineSimFunc {
+            signature: Signature::user_defined(Volatility::Immutable),
+        }
     }
 }
 
@@ -29,7 +32,10 @@ fn float_list() -> DataType {
 
 fn is_vector(t: &DataType) -> bool {
     match t {
-        DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) | DataType::ListView(f) => f.data_type().is_floating() || f.data_type().is_integer(),
+        DataType::List(f)
+        | DataType::LargeList(f)
+        | DataType::FixedSizeList(f, _)
+        | DataType::ListView(f) => f.data_type().is_floating() || f.data_type().is_integer(),
         DataType::Null => true,
         _ => false,
     }
@@ -57,7 +63,10 @@ impl ScalarUDFImpl for CosineSimFunc {
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
+        let scalar = args
+            .args
+            .iter()
+            .all(|a| matches!(a, ColumnarValue::Scalar(_)));
         let rows = args.number_rows;
         let a = cast(&args.args[0].to_array(rows)?, &float_list())?;
         let b = cast(&args.args[1].to_array(rows)?, &float_list())?;
@@ -71,7 +80,11 @@ impl ScalarUDFImpl for CosineSimFunc {
             let (x, y) = (a.value(row), b.value(row));
             let (x, y): (&Float32Array, &Float32Array) = (x.as_primitive(), y.as_primitive());
             if x.len() != y.len() {
-                return exec_err!("cosine_sim: vectors of different dimensions ({} and {}) at row {row}", x.len(), y.len());
+                return exec_err!(
+                    "cosine_sim: vectors of different dimensions ({} and {}) at row {row}",
+                    x.len(),
+                    y.len()
+                );
             }
             if x.null_count() > 0 || y.null_count() > 0 {
                 out.append_null();
@@ -81,7 +94,9 @@ impl ScalarUDFImpl for CosineSimFunc {
         }
         let array: ArrayRef = Arc::new(out.finish());
         if scalar {
-            return Ok(ColumnarValue::Scalar(datafusion::common::ScalarValue::try_from_array(&array, 0)?));
+            return Ok(ColumnarValue::Scalar(
+                datafusion::common::ScalarValue::try_from_array(&array, 0)?,
+            ));
         }
         Ok(ColumnarValue::Array(array))
     }

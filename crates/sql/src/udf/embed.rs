@@ -9,7 +9,8 @@ use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::{exec_err, internal_err, plan_err, Result, ScalarValue};
 use datafusion::logical_expr::{
-    ColumnarValue, Documentation, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
+    ColumnarValue, Documentation, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDFImpl, Signature,
+    Volatility,
 };
 
 use super::is_string;
@@ -27,7 +28,10 @@ pub struct EmbedFunc {
 impl EmbedFunc {
     /// `embed` over the encoders of `registry`.
     pub fn new(registry: Arc<EncoderRegistry>) -> Self {
-        EmbedFunc { signature: Signature::user_defined(Volatility::Immutable), registry }
+        EmbedFunc {
+            signature: Signature::user_defined(Volatility::Immutable),
+            registry,
+        }
     }
 }
 
@@ -46,7 +50,10 @@ impl Hash for EmbedFunc {
 
 /// The list type `embed` returns for a model of dimension `dim`.
 pub fn embedding_type(dim: usize) -> DataType {
-    DataType::FixedSizeList(Arc::new(Field::new("item", DataType::Float32, true)), dim as i32)
+    DataType::FixedSizeList(
+        Arc::new(Field::new("item", DataType::Float32, true)),
+        dim as i32,
+    )
 }
 
 /// The model name of a constant first argument.
@@ -71,7 +78,10 @@ impl ScalarUDFImpl for EmbedFunc {
         match arg_types {
             [m, t] if is_string(m) && is_string(t) => Ok(vec![DataType::Utf8, DataType::Utf8]),
             [m, t] => plan_err!("embed(model, text) takes two strings; got embed({m}, {t})"),
-            _ => plan_err!("embed(model, text) takes 2 arguments; got {}", arg_types.len()),
+            _ => plan_err!(
+                "embed(model, text) takes 2 arguments; got {}",
+                arg_types.len()
+            ),
         }
     }
 
@@ -82,7 +92,11 @@ impl ScalarUDFImpl for EmbedFunc {
     fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
         let name = model_name("embed", args.scalar_arguments.first().copied().flatten())?;
         let loaded = self.registry.get(name).plan("embed")?;
-        Ok(Arc::new(Field::new(self.name(), embedding_type(loaded.encoder.dim()), true)))
+        Ok(Arc::new(Field::new(
+            self.name(),
+            embedding_type(loaded.encoder.dim()),
+            true,
+        )))
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
@@ -108,10 +122,19 @@ impl ScalarUDFImpl for EmbedFunc {
             }
         }
         let nulls = NullBuffer::from(vectors.iter().map(Option::is_some).collect::<Vec<_>>());
-        let DataType::FixedSizeList(item, _) = embedding_type(dim) else { unreachable!() };
-        let array: ArrayRef = Arc::new(FixedSizeListArray::try_new(item, dim as i32, Arc::new(Float32Array::from(values)), Some(nulls))?);
+        let DataType::FixedSizeList(item, _) = embedding_type(dim) else {
+            unreachable!()
+        };
+        let array: ArrayRef = Arc::new(FixedSizeListArray::try_new(
+            item,
+            dim as i32,
+            Arc::new(Float32Array::from(values)),
+            Some(nulls),
+        )?);
         if scalar_input {
-            return Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&array, 0)?));
+            return Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(
+                &array, 0,
+            )?));
         }
         Ok(ColumnarValue::Array(array))
     }
@@ -120,4 +143,3 @@ impl ScalarUDFImpl for EmbedFunc {
         Some(docs::embed())
     }
 }
-

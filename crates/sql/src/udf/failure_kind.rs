@@ -3,11 +3,15 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanBuilder, StringBuilder, StructArray};
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, BooleanBuilder, StringBuilder, StructArray,
+};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, Fields};
 use datafusion::common::{plan_err, Result, ScalarValue};
-use datafusion::logical_expr::{ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
+};
 use lookalike_taxonomy::failure_kind;
 
 use super::is_string;
@@ -21,7 +25,9 @@ pub struct FailureKindFunc {
 
 impl Default for FailureKindFunc {
     fn default() -> Self {
-        FailureKindFunc { signature: Signature::user_defined(Volatility::Immutable) }
+        FailureKindFunc {
+            signature: Signature::user_defined(Volatility::Immutable),
+        }
     }
 }
 
@@ -49,8 +55,13 @@ impl ScalarUDFImpl for FailureKindFunc {
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
         match arg_types {
             [a, b] if is_string(a) && is_string(b) => Ok(vec![DataType::Utf8, DataType::Utf8]),
-            [a, b] => plan_err!("failure_kind(text_a, text_b) takes two strings; got failure_kind({a}, {b})"),
-            _ => plan_err!("failure_kind(text_a, text_b) takes 2 arguments; got {}", arg_types.len()),
+            [a, b] => plan_err!(
+                "failure_kind(text_a, text_b) takes two strings; got failure_kind({a}, {b})"
+            ),
+            _ => plan_err!(
+                "failure_kind(text_a, text_b) takes 2 arguments; got {}",
+                arg_types.len()
+            ),
         }
     }
 
@@ -59,13 +70,22 @@ impl ScalarUDFImpl for FailureKindFunc {
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
+        let scalar = args
+            .args
+            .iter()
+            .all(|a| matches!(a, ColumnarValue::Scalar(_)));
         let rows = args.number_rows;
         let a = cast(&args.args[0].to_array(rows)?, &DataType::Utf8)?;
         let b = cast(&args.args[1].to_array(rows)?, &DataType::Utf8)?;
         let (a, b) = (a.as_string::<i32>(), b.as_string::<i32>());
-        let (mut kind, mut changes, mut explanation, mut words_a, mut words_b, mut judgement) =
-            (StringBuilder::new(), BooleanBuilder::new(), StringBuilder::new(), StringBuilder::new(), StringBuilder::new(), StringBuilder::new());
+        let (mut kind, mut changes, mut explanation, mut words_a, mut words_b, mut judgement) = (
+            StringBuilder::new(),
+            BooleanBuilder::new(),
+            StringBuilder::new(),
+            StringBuilder::new(),
+            StringBuilder::new(),
+            StringBuilder::new(),
+        );
         for (x, y) in a.iter().zip(b.iter()) {
             match (x, y) {
                 (Some(x), Some(y)) => {
@@ -87,12 +107,28 @@ impl ScalarUDFImpl for FailureKindFunc {
                 }
             }
         }
-        let columns: Vec<ArrayRef> =
-            vec![Arc::new(kind.finish()), Arc::new(changes.finish()), Arc::new(explanation.finish()), Arc::new(words_a.finish()), Arc::new(words_b.finish()), Arc::new(judgement.finish())];
-        let nulls = datafusion::arrow::buffer::NullBuffer::from((0..rows).map(|i| a.is_valid(i) && b.is_valid(i)).collect::<Vec<_>>());
-        let array: ArrayRef = Arc::new(StructArray::try_new(verdict_fields(), columns, Some(nulls))?);
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(kind.finish()),
+            Arc::new(changes.finish()),
+            Arc::new(explanation.finish()),
+            Arc::new(words_a.finish()),
+            Arc::new(words_b.finish()),
+            Arc::new(judgement.finish()),
+        ];
+        let nulls = datafusion::arrow::buffer::NullBuffer::from(
+            (0..rows)
+                .map(|i| a.is_valid(i) && b.is_valid(i))
+                .collect::<Vec<_>>(),
+        );
+        let array: ArrayRef = Arc::new(StructArray::try_new(
+            verdict_fields(),
+            columns,
+            Some(nulls),
+        )?);
         if scalar {
-            return Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&array, 0)?));
+            return Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(
+                &array, 0,
+            )?));
         }
         Ok(ColumnarValue::Array(array))
     }

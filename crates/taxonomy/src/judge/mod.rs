@@ -44,7 +44,13 @@ impl Judgement {
 
     /// The judgement with this name, if any.
     pub fn from_name(name: &str) -> Option<Judgement> {
-        [Judgement::ChangesMeaning, Judgement::Same, Judgement::Uncertain].into_iter().find(|j| j.name() == name)
+        [
+            Judgement::ChangesMeaning,
+            Judgement::Same,
+            Judgement::Uncertain,
+        ]
+        .into_iter()
+        .find(|j| j.name() == name)
     }
 }
 
@@ -63,8 +69,16 @@ pub(crate) struct Finding {
 }
 
 impl Finding {
-    pub(crate) fn new(judgement: Judgement, kind: FailureKind, evidence: impl Into<String>) -> Finding {
-        Finding { judgement, kind, evidence: evidence.into() }
+    pub(crate) fn new(
+        judgement: Judgement,
+        kind: FailureKind,
+        evidence: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            judgement,
+            kind,
+            evidence: evidence.into(),
+        }
     }
 }
 
@@ -136,64 +150,122 @@ pub(crate) fn read(lex: &Lexicon, wn: Option<&WordNet>, text_a: &str, text_b: &s
     let (ua, ub) = (units(lex, wn, text_a), units(lex, wn, text_b));
     let content = |u: &[Unit]| u.iter().filter(|u| u.class != Class::Filler).count();
     if content(&ua).max(content(&ub)) > MAX_UNITS {
-        let evidence = format!("too long to judge: {} and {} words (captions have at most {MAX_UNITS})", content(&ua), content(&ub));
-        return Reading { judgement: Judgement::Uncertain, kind: FailureKind::Other, evidence, words_a: vec![], words_b: vec![] };
+        let evidence = format!(
+            "too long to judge: {} and {} words (captions have at most {MAX_UNITS})",
+            content(&ua),
+            content(&ub)
+        );
+        return Reading {
+            judgement: Judgement::Uncertain,
+            kind: FailureKind::Other,
+            evidence,
+            words_a: vec![],
+            words_b: vec![],
+        };
     }
     let mut al = align(ua, ub);
     let mut findings = rules::edits(lex, wn, &mut al);
     findings.extend(relations::moved(&al));
     let leftover = |side: &[Unit], map: &[Option<usize>]| -> Vec<String> {
-        side.iter().zip(map).filter(|(u, m)| m.is_none() && u.class != Class::Filler).map(|(u, _)| u.text.clone()).collect()
+        side.iter()
+            .zip(map)
+            .filter(|(u, m)| m.is_none() && u.class != Class::Filler)
+            .map(|(u, _)| u.text.clone())
+            .collect()
     };
     let (words_a, words_b) = (leftover(&al.a, &al.to_b), leftover(&al.b, &al.to_a));
     // Captions written apart (two people describing one photo) differ in many small ways. A
     // replaced noun or verb, or an added detail, is vouched for only as a clean edit: nothing
     // else uncertain and at most WEAK_EDIT_WORDS words left over. Contrasts of closed classes
     // (negation, numbers, colours, relations, people, roles) stand up to REWRITE_WORDS.
-    let weak = |k: FailureKind| matches!(k, FailureKind::Object | FailureKind::Action | FailureKind::Presence) ;
+    let weak = |k: FailureKind| {
+        matches!(
+            k,
+            FailureKind::Object | FailureKind::Action | FailureKind::Presence
+        )
+    };
     let leftover_words = words_a.len() + words_b.len();
     let unsure = findings.iter().any(|f| f.judgement == Judgement::Uncertain);
-    for f in findings.iter_mut().filter(|f| f.judgement == Judgement::ChangesMeaning) {
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.judgement == Judgement::ChangesMeaning)
+    {
         let weak_edit = weak(f.kind) || f.evidence.starts_with("added");
-        let demote = if weak_edit { unsure || leftover_words > WEAK_EDIT_WORDS } else { leftover_words > REWRITE_WORDS };
+        let demote = if weak_edit {
+            unsure || leftover_words > WEAK_EDIT_WORDS
+        } else {
+            leftover_words > REWRITE_WORDS
+        };
         if demote {
             f.judgement = Judgement::Uncertain;
             f.evidence.push_str(" (among other differences)");
         }
     }
-    let pick = |j: Judgement| -> Vec<&Finding> { findings.iter().filter(|f| f.judgement == j).collect() };
-    let (changes, unsure, same) = (pick(Judgement::ChangesMeaning), pick(Judgement::Uncertain), pick(Judgement::Same));
-    let (judgement, lead, rest): (Judgement, Option<&Finding>, Vec<&Finding>) = if !changes.is_empty() {
-        let lead = ORDER.iter().find_map(|k| changes.iter().find(|f| f.kind == *k)).copied().unwrap_or(changes[0]);
-        (Judgement::ChangesMeaning, Some(lead), changes)
-    } else if !unsure.is_empty() {
-        (Judgement::Uncertain, Some(unsure[0]), unsure)
-    } else {
-        (Judgement::Same, same.first().copied(), same)
-    };
+    let pick =
+        |j: Judgement| -> Vec<&Finding> { findings.iter().filter(|f| f.judgement == j).collect() };
+    let (changes, unsure, same) = (
+        pick(Judgement::ChangesMeaning),
+        pick(Judgement::Uncertain),
+        pick(Judgement::Same),
+    );
+    let (judgement, lead, rest): (Judgement, Option<&Finding>, Vec<&Finding>) =
+        if !changes.is_empty() {
+            let lead = ORDER
+                .iter()
+                .find_map(|k| changes.iter().find(|f| f.kind == *k))
+                .copied()
+                .unwrap_or(changes[0]);
+            (Judgement::ChangesMeaning, Some(lead), changes)
+        } else if !unsure.is_empty() {
+            (Judgement::Uncertain, Some(unsure[0]), unsure)
+        } else {
+            (Judgement::Same, same.first().copied(), same)
+        };
     let kind = match lead {
         Some(f) => f.kind,
-        None if text_a == text_b || crate::tokenize::words(text_a) == crate::tokenize::words(text_b) => FailureKind::Identical,
+        None if text_a == text_b
+            || crate::tokenize::words(text_a) == crate::tokenize::words(text_b) =>
+        {
+            FailureKind::Identical
+        }
         None => FailureKind::Synonym,
     };
     let mut evidence: Vec<String> = Vec::new();
     if let Some(lead) = lead {
         evidence.push(lead.evidence.clone());
     }
-    for f in rest.iter().filter(|f| !lead.is_some_and(|l| std::ptr::eq(**f, l))).take(3) {
+    for f in rest
+        .iter()
+        .filter(|f| !lead.is_some_and(|l| std::ptr::eq(**f, l)))
+        .take(3)
+    {
         evidence.push(f.evidence.clone());
     }
-    let mut evidence = if evidence.is_empty() { "the same words".to_string() } else { evidence.join("; ") };
+    let mut evidence = if evidence.is_empty() {
+        "the same words".to_string()
+    } else {
+        evidence.join("; ")
+    };
     if wn.is_none() && judgement == Judgement::Uncertain {
         evidence.push_str(" (WordNet is not installed: run `lookalike setup`)");
     }
-    Reading { judgement, kind, evidence, words_a, words_b }
+    Reading {
+        judgement,
+        kind,
+        evidence,
+        words_a,
+        words_b,
+    }
 }
 
 /// Aligns the units: order-preserving exact matches (anchors), then exact matches that moved.
 fn align(a: Vec<Unit>, b: Vec<Unit>) -> Alignment {
-    let ca: Vec<usize> = (0..a.len()).filter(|&i| a[i].class != Class::Filler).collect();
-    let cb: Vec<usize> = (0..b.len()).filter(|&j| b[j].class != Class::Filler).collect();
+    let ca: Vec<usize> = (0..a.len())
+        .filter(|&i| a[i].class != Class::Filler)
+        .collect();
+    let cb: Vec<usize> = (0..b.len())
+        .filter(|&j| b[j].class != Class::Filler)
+        .collect();
     let same = |i: usize, j: usize| rules::same_unit(&a[i], &b[j]);
     // Longest common subsequence of the content units.
     let (n, m) = (ca.len(), cb.len());
@@ -201,7 +273,11 @@ fn align(a: Vec<Unit>, b: Vec<Unit>) -> Alignment {
     let w = m + 1;
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            dp[i * w + j] = if same(ca[i], cb[j]) { dp[(i + 1) * w + j + 1] + 1 } else { dp[(i + 1) * w + j].max(dp[i * w + j + 1]) };
+            dp[i * w + j] = if same(ca[i], cb[j]) {
+                dp[(i + 1) * w + j + 1] + 1
+            } else {
+                dp[(i + 1) * w + j].max(dp[i * w + j + 1])
+            };
         }
     }
     let (mut to_b, mut to_a) = (vec![None; a.len()], vec![None; b.len()]);
@@ -229,5 +305,11 @@ fn align(a: Vec<Unit>, b: Vec<Unit>) -> Alignment {
             to_a[y] = Some(x);
         }
     }
-    Alignment { a, b, to_b, to_a, anchors }
+    Alignment {
+        a,
+        b,
+        to_b,
+        to_a,
+        anchors,
+    }
 }

@@ -98,7 +98,8 @@ pub fn wordnet_dirs() -> Vec<PathBuf> {
     if let Some(dir) = std::env::var_os("LOOKALIKE_WORDNET") {
         dirs.push(PathBuf::from(dir));
     }
-    let home = std::env::var_os("LOOKALIKE_HOME").map_or_else(|| PathBuf::from(".lookalike"), PathBuf::from);
+    let home = std::env::var_os("LOOKALIKE_HOME")
+        .map_or_else(|| PathBuf::from(".lookalike"), PathBuf::from);
     dirs.push(home.join("wordnet"));
     dirs.push(PathBuf::from("/usr/share/wordnet"));
     dirs
@@ -111,7 +112,9 @@ impl WordNet {
         static INSTALLED: OnceLock<Option<WordNet>> = OnceLock::new();
         INSTALLED
             .get_or_init(|| {
-                let dir = wordnet_dirs().into_iter().find(|d| d.join("data.noun").is_file())?;
+                let dir = wordnet_dirs()
+                    .into_iter()
+                    .find(|d| d.join("data.noun").is_file())?;
                 WordNet::load(&dir).ok()
             })
             .as_ref()
@@ -125,7 +128,10 @@ impl WordNet {
                 .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
                 .map_err(|source| LexiconError::Io { path, source })
         };
-        let mut wn = WordNet { dir: dir.to_path_buf(), ..WordNet::default() };
+        let mut wn = WordNet {
+            dir: dir.to_path_buf(),
+            ..WordNet::default()
+        };
         // Synset offsets are byte offsets per data file; number them densely.
         let mut ids: HashMap<(usize, u32), u32> = HashMap::new();
         let mut pending: Vec<Vec<(usize, u32)>> = Vec::new();
@@ -136,28 +142,51 @@ impl WordNet {
                 if line.starts_with("  ") || line.is_empty() {
                     continue; // the licence header
                 }
-                let bad = |what: &str| LexiconError::Syntax { file: dir.join(&name).display().to_string(), line: n + 1, message: what.to_string() };
+                let bad = |what: &str| LexiconError::Syntax {
+                    file: dir.join(&name).display().to_string(),
+                    line: n + 1,
+                    message: what.to_string(),
+                };
                 let mut f = line.split(' ');
-                let offset: u32 = f.next().and_then(|x| x.parse().ok()).ok_or_else(|| bad("no synset offset"))?;
-                let lexfile: u8 = f.next().and_then(|x| x.parse().ok()).ok_or_else(|| bad("no lexicographer file"))?;
+                let offset: u32 = f
+                    .next()
+                    .and_then(|x| x.parse().ok())
+                    .ok_or_else(|| bad("no synset offset"))?;
+                let lexfile: u8 = f
+                    .next()
+                    .and_then(|x| x.parse().ok())
+                    .ok_or_else(|| bad("no lexicographer file"))?;
                 f.next(); // ss_type
-                let words = f.next().and_then(|x| usize::from_str_radix(x, 16).ok()).ok_or_else(|| bad("no word count"))?;
+                let words = f
+                    .next()
+                    .and_then(|x| usize::from_str_radix(x, 16).ok())
+                    .ok_or_else(|| bad("no word count"))?;
                 for _ in 0..words * 2 {
                     f.next();
                 }
-                let pointers: usize = f.next().and_then(|x| x.parse().ok()).ok_or_else(|| bad("no pointer count"))?;
+                let pointers: usize = f
+                    .next()
+                    .and_then(|x| x.parse().ok())
+                    .ok_or_else(|| bad("no pointer count"))?;
                 let mut up = Vec::new();
                 for _ in 0..pointers {
                     let (sym, target, tpos) = (f.next(), f.next(), f.next());
                     f.next();
                     if matches!(sym, Some("@") | Some("@i")) {
-                        let target: u32 = target.and_then(|x| x.parse().ok()).ok_or_else(|| bad("bad pointer"))?;
-                        let tpos = tpos.and_then(Pos::from_tag).ok_or_else(|| bad("bad pointer part of speech"))?;
+                        let target: u32 = target
+                            .and_then(|x| x.parse().ok())
+                            .ok_or_else(|| bad("bad pointer"))?;
+                        let tpos = tpos
+                            .and_then(Pos::from_tag)
+                            .ok_or_else(|| bad("bad pointer part of speech"))?;
                         up.push((tpos.slot(), target));
                     }
                 }
                 ids.insert((pos.slot(), offset), wn.synsets.len() as u32);
-                wn.synsets.push(Synset { lexfile, up: Vec::new() });
+                wn.synsets.push(Synset {
+                    lexfile,
+                    up: Vec::new(),
+                });
                 pending.push(up);
             }
         }
@@ -168,7 +197,9 @@ impl WordNet {
             let text = read(&format!("index.{}", pos.file()))?;
             for line in text.lines().filter(|l| !l.starts_with(' ')) {
                 let f: Vec<&str> = line.split(' ').filter(|x| !x.is_empty()).collect();
-                let (Some(lemma), Some(count)) = (f.first(), f.get(2).and_then(|x| x.parse::<usize>().ok())) else {
+                let (Some(lemma), Some(count)) =
+                    (f.first(), f.get(2).and_then(|x| x.parse::<usize>().ok()))
+                else {
                     continue;
                 };
                 let synsets: Vec<u32> = f[f.len().saturating_sub(count)..]
@@ -182,12 +213,17 @@ impl WordNet {
             for line in text.lines() {
                 let mut f = line.split(' ');
                 if let Some(form) = f.next() {
-                    wn.exceptions[pos.slot()].insert(form.to_string(), f.map(str::to_string).collect());
+                    wn.exceptions[pos.slot()]
+                        .insert(form.to_string(), f.map(str::to_string).collect());
                 }
             }
         }
         if wn.index.is_empty() || wn.synsets.is_empty() {
-            return Err(LexiconError::Syntax { file: dir.display().to_string(), line: 0, message: "no WordNet entries found".into() });
+            return Err(LexiconError::Syntax {
+                file: dir.display().to_string(),
+                line: 0,
+                message: "no WordNet entries found".into(),
+            });
         }
         Ok(wn)
     }
@@ -221,8 +257,26 @@ impl WordNet {
             forms.iter().cloned().for_each(&mut push);
         }
         let rules: &[(&str, &str)] = match pos {
-            Pos::Noun => &[("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"), ("ies", "y")],
-            Pos::Verb => &[("s", ""), ("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", "")],
+            Pos::Noun => &[
+                ("s", ""),
+                ("ses", "s"),
+                ("xes", "x"),
+                ("zes", "z"),
+                ("ches", "ch"),
+                ("shes", "sh"),
+                ("men", "man"),
+                ("ies", "y"),
+            ],
+            Pos::Verb => &[
+                ("s", ""),
+                ("ies", "y"),
+                ("es", "e"),
+                ("es", ""),
+                ("ed", "e"),
+                ("ed", ""),
+                ("ing", "e"),
+                ("ing", ""),
+            ],
             Pos::Adj => &[("er", ""), ("est", ""), ("er", "e"), ("est", "e")],
             Pos::Adv => &[],
         };
@@ -244,18 +298,26 @@ impl WordNet {
 
     /// The lexicographer file of the most frequent sense of `lemma` as `pos`.
     pub fn first_lexfile(&self, lemma: &str, pos: Pos) -> Option<u8> {
-        self.synsets(lemma, pos).first().map(|&s| self.synsets[s as usize].lexfile)
+        self.synsets(lemma, pos)
+            .first()
+            .map(|&s| self.synsets[s as usize].lexfile)
     }
 
     /// The lexicographer file of the most frequent noun sense of `word`'s first base form: the
     /// kind of thing it names (`noun.animal`, `noun.artifact`, ...).
     pub fn noun_kind(&self, word: &str) -> Option<u8> {
-        self.lemmas(word, Pos::Noun).first().and_then(|n| self.first_lexfile(n, Pos::Noun))
+        self.lemmas(word, Pos::Noun)
+            .first()
+            .and_then(|n| self.first_lexfile(n, Pos::Noun))
     }
 
     /// The lexicographer files of the `senses` most frequent senses of `lemma` as `pos`.
     pub fn lexfiles(&self, lemma: &str, pos: Pos, senses: usize) -> Vec<u8> {
-        self.synsets(lemma, pos).iter().take(senses).map(|&s| self.synsets[s as usize].lexfile).collect()
+        self.synsets(lemma, pos)
+            .iter()
+            .take(senses)
+            .map(|&s| self.synsets[s as usize].lexfile)
+            .collect()
     }
 
     /// Whether some sense of `a` and some sense of `b` are one synset.
@@ -269,7 +331,12 @@ impl WordNet {
     pub fn near_kinds(&self, a: &str, b: &str, pos: Pos, depth: usize) -> bool {
         let up = |lemma: &str| -> HashSet<u32> {
             let mut seen = HashSet::new();
-            let mut queue: VecDeque<(u32, usize)> = self.synsets(lemma, pos).iter().take(1).map(|&s| (s, 0)).collect();
+            let mut queue: VecDeque<(u32, usize)> = self
+                .synsets(lemma, pos)
+                .iter()
+                .take(1)
+                .map(|&s| (s, 0))
+                .collect();
             while let Some((s, d)) = queue.pop_front() {
                 if d > depth || !seen.insert(s) {
                     continue;
@@ -291,7 +358,12 @@ impl WordNet {
             return false;
         }
         let mut seen: HashSet<u32> = HashSet::new();
-        let mut queue: VecDeque<(u32, usize)> = self.synsets(specific, pos).iter().take(2).map(|&s| (s, 0)).collect();
+        let mut queue: VecDeque<(u32, usize)> = self
+            .synsets(specific, pos)
+            .iter()
+            .take(2)
+            .map(|&s| (s, 0))
+            .collect();
         while let Some((s, d)) = queue.pop_front() {
             if d > 0 && targets.contains(&s) {
                 return true;

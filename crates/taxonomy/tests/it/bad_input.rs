@@ -2,7 +2,9 @@
 
 use std::time::{Duration, Instant};
 
-use lookalike_taxonomy::{failure_kind, generate, FailureKind, Judgement, GENERATED_KINDS, MAX_VERDICT_WORDS};
+use lookalike_taxonomy::{
+    failure_kind, generate, FailureKind, Judgement, GENERATED_KINDS, MAX_VERDICT_WORDS,
+};
 
 #[test]
 fn empty_strings() {
@@ -87,7 +89,11 @@ fn hundred_thousand_characters_in_bounded_time() {
     );
     // A text this long is no caption: the judge says so instead of guessing.
     assert_eq!(v.judgement, Judgement::Uncertain);
-    assert!(v.explanation.starts_with("too long to judge"), "{}", v.explanation);
+    assert!(
+        v.explanation.starts_with("too long to judge"),
+        "{}",
+        v.explanation
+    );
     let start = Instant::now();
     let _ = generate(&[a.as_str(), "a dog on the left"], &GENERATED_KINDS, 2, 1);
     assert!(start.elapsed() < Duration::from_secs(20));
@@ -110,7 +116,10 @@ fn non_ascii_text() {
     assert_eq!(v.kind, FailureKind::Spatial);
     let v = failure_kind("一只狗在车的左边", "一只狗在车的右边");
     assert_eq!(v.judgement, Judgement::Uncertain, "{v:?}");
-    assert_eq!((v.words_a, v.words_b), (vec!["左".to_string()], vec!["右".to_string()]));
+    assert_eq!(
+        (v.words_a, v.words_b),
+        (vec!["左".to_string()], vec!["右".to_string()])
+    );
     assert_eq!(
         failure_kind("Ä CAFÉ", "ä café").kind,
         FailureKind::Identical

@@ -39,7 +39,14 @@ fn every_pair_is_its_kind_and_changes_meaning() {
         // precision-first judge, so a few seeds give a few pairs of each kind (an action only
         // a thing or a swapped noun where another seed shows the new word with the same people
         // and things).
-        let least = if matches!(kind, FailureKind::Action | FailureKind::Object | FailureKind::RoleSwap) { 1 } else { 2 };
+        let least = if matches!(
+            kind,
+            FailureKind::Action | FailureKind::Object | FailureKind::RoleSwap
+        ) {
+            1
+        } else {
+            2
+        };
         assert!(
             n >= least,
             "only {n} {} pairs from the seed sentences",
@@ -97,11 +104,23 @@ fn specific_edits() {
     assert!(one("a cat is sleeping", FailureKind::Negation)
         .contains(&"a cat is not sleeping".to_string()));
     // A swap needs a corpus that shows a cat chasing and something chasing a dog.
-    let swaps: Vec<String> = generate(&["a dog chasing a cat", "a cat chasing a mouse", "a boy chasing a dog"], &[FailureKind::RoleSwap], 1000, 1)
-        .into_iter()
-        .map(|p| p.text_b)
-        .collect();
-    assert!(swaps.contains(&"a cat chasing a dog".to_string()), "{swaps:?}");
+    let swaps: Vec<String> = generate(
+        &[
+            "a dog chasing a cat",
+            "a cat chasing a mouse",
+            "a boy chasing a dog",
+        ],
+        &[FailureKind::RoleSwap],
+        1000,
+        1,
+    )
+    .into_iter()
+    .map(|p| p.text_b)
+    .collect();
+    assert!(
+        swaps.contains(&"a cat chasing a dog".to_string()),
+        "{swaps:?}"
+    );
     assert!(
         one("a red cube on top of a blue sphere", FailureKind::Attribute)
             .contains(&"a blue cube on top of a red sphere".to_string())
@@ -114,10 +133,19 @@ fn specific_edits() {
         .contains(&"a horse behind a barn".to_string()));
     // A replacement must be a thing of the same kind, witnessed by the corpus: "a cat on" is,
     // once sentences say so; nothing witnesses "a sofa on a bench".
-    let object: Vec<String> = generate(&["a dog on a bench", "a cat on a sofa", "a cat on a bench in a park"], &[FailureKind::Object], 1000, 1)
-        .into_iter()
-        .map(|p| p.text_b)
-        .collect();
+    let object: Vec<String> = generate(
+        &[
+            "a dog on a bench",
+            "a cat on a sofa",
+            "a cat on a bench in a park",
+        ],
+        &[FailureKind::Object],
+        1000,
+        1,
+    )
+    .into_iter()
+    .map(|p| p.text_b)
+    .collect();
     assert!(object.iter().any(|t| t == "a cat on a bench"), "{object:?}");
     assert!(!object.iter().any(|t| t.contains("sofa on")), "{object:?}");
 }

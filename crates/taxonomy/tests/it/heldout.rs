@@ -11,24 +11,64 @@ use lookalike_taxonomy::{failure_kind, FailureKind, Judgement};
 fn the_six_brief_examples() {
     crate::with_wordnet();
     let cases = [
-        ("the cake was eaten by the child", "the child was eaten by the cake", FailureKind::RoleSwap),
-        ("two dogs on the left of a red car", "two dogs on the right of a red car", FailureKind::Spatial),
-        ("a red cube on top of a blue sphere", "a blue cube on top of a red sphere", FailureKind::Attribute),
-        ("a dog chasing a cat", "a cat chasing a dog", FailureKind::RoleSwap),
-        ("a horse standing in front of a barn", "a horse standing behind a barn", FailureKind::Spatial),
-        ("a man with a hat", "a man without a hat", FailureKind::Presence),
+        (
+            "the cake was eaten by the child",
+            "the child was eaten by the cake",
+            FailureKind::RoleSwap,
+        ),
+        (
+            "two dogs on the left of a red car",
+            "two dogs on the right of a red car",
+            FailureKind::Spatial,
+        ),
+        (
+            "a red cube on top of a blue sphere",
+            "a blue cube on top of a red sphere",
+            FailureKind::Attribute,
+        ),
+        (
+            "a dog chasing a cat",
+            "a cat chasing a dog",
+            FailureKind::RoleSwap,
+        ),
+        (
+            "a horse standing in front of a barn",
+            "a horse standing behind a barn",
+            FailureKind::Spatial,
+        ),
+        (
+            "a man with a hat",
+            "a man without a hat",
+            FailureKind::Presence,
+        ),
     ];
     for (a, b, kind) in cases {
         for (x, y) in [(a, b), (b, a)] {
             let v = failure_kind(x, y);
             assert_eq!(v.kind, kind, "{x:?} / {y:?}: got {v:?}");
-            assert_eq!(v.judgement, Judgement::ChangesMeaning, "{x:?} / {y:?}: {v:?}");
+            assert_eq!(
+                v.judgement,
+                Judgement::ChangesMeaning,
+                "{x:?} / {y:?}: {v:?}"
+            );
             assert!(v.changes_meaning);
         }
     }
-    let v = failure_kind("two dogs on the left of a red car", "two dogs on the right of a red car");
-    assert_eq!(v.explanation, "spatial relation: 'on the left' → 'on the right'");
-    assert_eq!((v.words_a, v.words_b), (vec!["on the left".to_string()], vec!["on the right".to_string()]));
+    let v = failure_kind(
+        "two dogs on the left of a red car",
+        "two dogs on the right of a red car",
+    );
+    assert_eq!(
+        v.explanation,
+        "spatial relation: 'on the left' → 'on the right'"
+    );
+    assert_eq!(
+        (v.words_a, v.words_b),
+        (
+            vec!["on the left".to_string()],
+            vec!["on the right".to_string()]
+        )
+    );
 }
 
 #[test]
@@ -42,7 +82,10 @@ fn meaning_preserving_edits_are_judged_the_same() {
         ("a laptop and a computer", "a computer and a laptop"),
         ("a kid sitting on a bench", "a child seated on a bench"),
         ("a herd of sheep in a field", "a group of sheep in a field"),
-        ("two dogs playing in the snow", "a couple of dogs playing in the snow"),
+        (
+            "two dogs playing in the snow",
+            "a couple of dogs playing in the snow",
+        ),
         ("a bike next to a fridge", "a bicycle beside a refrigerator"),
         ("a boy eats a cake", "a cake is eaten by a boy"),
         ("a man is riding a horse", "a man rides a horse"),
@@ -61,7 +104,8 @@ fn meaning_preserving_edits_are_judged_the_same() {
 fn written_dev_set() {
     crate::with_wordnet();
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/judge/written.csv");
-    let mut reader = csv::Reader::from_path(&path).expect("bench/judge/written.csv is in the repository");
+    let mut reader =
+        csv::Reader::from_path(&path).expect("bench/judge/written.csv is in the repository");
     let (mut same, mut alarms, mut change, mut detected, mut borderline_reported) = (0, 0, 0, 0, 0);
     for row in reader.deserialize::<HashMap<String, String>>() {
         let row = row.expect("a CSV row");
@@ -79,12 +123,28 @@ fn written_dev_set() {
             _ => borderline_reported += reported as usize,
         }
         if reported != (row["label"] == "change") && row["label"] != "borderline" {
-            println!("{} {}: {:?} / {:?} → {} ({})", row["id"], row["label"], row["text_a"], row["text_b"], v.judgement, v.explanation);
+            println!(
+                "{} {}: {:?} / {:?} → {} ({})",
+                row["id"], row["label"], row["text_a"], row["text_b"], v.judgement, v.explanation
+            );
         }
     }
     println!("false alarms {alarms}/{same}, detected {detected}/{change}, borderline reported {borderline_reported}");
-    assert!(same >= 60 && change >= 120, "the written set shrank: {same} same, {change} change");
-    assert!(alarms * 10 <= same, "false alarms on paraphrases: {alarms}/{same}");
-    assert!(detected * 100 >= change * 80, "changes detected: {detected}/{change}");
-    assert!(detected * 100 >= (detected + alarms) * 95, "precision: {detected}/{}", detected + alarms);
+    assert!(
+        same >= 60 && change >= 120,
+        "the written set shrank: {same} same, {change} change"
+    );
+    assert!(
+        alarms * 10 <= same,
+        "false alarms on paraphrases: {alarms}/{same}"
+    );
+    assert!(
+        detected * 100 >= change * 80,
+        "changes detected: {detected}/{change}"
+    );
+    assert!(
+        detected * 100 >= (detected + alarms) * 95,
+        "precision: {detected}/{}",
+        detected + alarms
+    );
 }

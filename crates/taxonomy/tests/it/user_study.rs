@@ -46,7 +46,10 @@ fn expected_kind(block: &str) -> Option<FailureKind> {
 /// The 100 distinct MultiMon pairs with their block label, in file order.
 fn multimon_pairs() -> Option<Vec<(String, String, String)>> {
     if !Path::new(CSV).exists() {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{CSV} is missing (CI=true needs ../shared)");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{CSV} is missing (CI=true needs ../shared)"
+        );
         println!("SKIP: {CSV} is absent");
         return None;
     }
@@ -102,20 +105,36 @@ fn multimon_user_study_blocks() {
         let expected = expected_kind(block).unwrap_or_else(|| panic!("unmapped block {block}"));
         let v = failure_kind(a, b);
         // Connotations ("confidently" / "nervously") are not a thing a picture shows for sure.
-        let name = if block.starts_with("subtle connotation") { "connotation" } else { expected.name() };
+        let name = if block.starts_with("subtle connotation") {
+            "connotation"
+        } else {
+            expected.name()
+        };
         let e = per_block.entry(name).or_default();
         e.1 += 1;
         e.0 += v.changes_meaning as usize;
-        println!("[{block}] {a:?} / {b:?}: {} {} ({})", v.judgement, v.kind, v.explanation);
+        println!(
+            "[{block}] {a:?} / {b:?}: {} {} ({})",
+            v.judgement, v.kind, v.explanation
+        );
     }
     for (block, (changed, n)) in &per_block {
         println!("{block:<12} reported as changes {changed}/{n}");
     }
     let visible = ["negation", "presence", "attribute", "spatial", "role_swap"];
-    let (hit, n) = visible.iter().filter_map(|b| per_block.get(b)).fold((0, 0), |(h, t), (c, n)| (h + c, t + n));
-    assert!(hit * 100 >= n * 85, "visible edits reported as changes on {hit}/{n}");
+    let (hit, n) = visible
+        .iter()
+        .filter_map(|b| per_block.get(b))
+        .fold((0, 0), |(h, t), (c, n)| (h + c, t + n));
+    assert!(
+        hit * 100 >= n * 85,
+        "visible edits reported as changes on {hit}/{n}"
+    );
     let (alarms, controls) = per_block["synonym"];
-    assert!(alarms * 10 <= controls * 2, "paraphrase controls reported as changes: {alarms}/{controls}");
+    assert!(
+        alarms * 10 <= controls * 2,
+        "paraphrase controls reported as changes: {alarms}/{controls}"
+    );
     assert_eq!(per_block["tense"].0, 0, "tense is not visible in a picture");
 }
 
