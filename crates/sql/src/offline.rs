@@ -63,10 +63,12 @@ fn kinds(list: &str) -> Result<Vec<FailureKind>> {
     for name in list.split(';').map(str::trim).filter(|s| !s.is_empty()) {
         match FailureKind::from_name(name) {
             Some(kind) if GENERATED_KINDS.contains(&kind) => out.push(kind),
-            Some(_) => return plan_err!(
+            Some(_) => {
+                return plan_err!(
                 "{NAME}: kind '{name}' does not change meaning, so no pair can show it (kinds: {})",
                 names()
-            ),
+            )
+            }
             None => return plan_err!("{NAME}: unknown kind '{name}' (kinds: {})", names()),
         }
     }
