@@ -1,184 +1,170 @@
-//! Transformer pieces shared by the BERT, MPNet and CLIP graphs, in plain opset-17 operators.
-//! ONNX Runtime's level-3 optimiser fuses MatMul+Add, LayerNormalization and the GELU patterns.
+//! Transformer blocks shared by the BERT, MPNet and CLIP graphs: the graph's inputs and hidden-state
+//! output, embedding tables, multi-head attention, and the stack of encoder layers.
+//!
+//! The families differ only in tensor names, in where the LayerNorm sits (after each residual sum
+//! in BERT and MPNet, before each sublayer in CLIP) and in the biases added to the attention
+//! scores; a family file states those ([`Layers`]) and everything else is built here once.
 
 use super::checkpoint::Weights;
-use super::config::Config;
+use super::config::Sizes;
 use super::graph::Graph;
-use super::onnx::{attr_float, attr_int, attr_ints, FLOAT};
-use crate::error::{EncodeError, Result};
+use super::onnx::{attr_int, attr_ints, Dim, FLOAT, INT64};
+use super::ops::{layer_norm, leading, linear, seq_len};
+use crate::error::Result;
 
-/// Additive mask value for positions that must not be attended to: `torch.finfo(float32).min`,
-/// as transformers' extended attention masks use.
-pub const MASKED: f32 = f32::MIN;
-
-/// `x @ W^T + b` for a Hugging Face `nn.Linear` named `name` (`name.weight` is `[out, in]`).
-pub fn linear<'a>(
-    g: &mut Graph<'a>,
-    w: &Weights<'a>,
-    name: &str,
-    inputs: usize,
-    outputs: usize,
-    x: &str,
-) -> Result<String> {
-    let weight = g.weight(
-        &format!("{name}.weight"),
-        w.linear(&format!("{name}.weight"), inputs, outputs)?,
-    );
-    let bias = g.weight(
-        &format!("{name}.bias"),
-        w.get(&format!("{name}.bias"), &[outputs])?,
-    );
-    let y = g.node("MatMul", &[x, &weight], vec![]);
-    Ok(g.node("Add", &[&y, &bias], vec![]))
-}
-
-/// `nn.LayerNorm` over the last axis.
-pub fn layer_norm<'a>(
-    g: &mut Graph<'a>,
-    w: &Weights<'a>,
-    name: &str,
-    hidden: usize,
-    eps: f32,
-    x: &str,
-) -> Result<String> {
-    let scale = g.weight(
-        &format!("{name}.weight"),
-        w.get(&format!("{name}.weight"), &[hidden])?,
-    );
-    let bias = g.weight(
-        &format!("{name}.bias"),
-        w.get(&format!("{name}.bias"), &[hidden])?,
-    );
-    Ok(g.node(
-        "LayerNormalization",
-        &[x, &scale, &bias],
-        vec![attr_int("axis", -1), attr_float("epsilon", eps)],
-    ))
-}
-
-/// The activations of transformers' `ACT2FN` that these checkpoints use.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Activation {
-    /// `gelu`: the exact erf form.
-    Gelu,
-    /// `gelu_new`, `gelu_pytorch_tanh`, `gelu_fast`: the tanh approximation.
-    GeluTanh,
-    /// `quick_gelu`: `x * sigmoid(1.702 x)` (the openai CLIP checkpoints).
-    QuickGelu,
-    /// `relu`.
-    Relu,
-}
-
-impl Activation {
-    /// The config's `hidden_act`, or `default`.
-    pub fn from_config(config: &Config<'_>, default: &str) -> Result<Self> {
-        match config.str("hidden_act", default)? {
-            "gelu" => Ok(Activation::Gelu),
-            "gelu_new" | "gelu_pytorch_tanh" | "gelu_fast" => Ok(Activation::GeluTanh),
-            "quick_gelu" => Ok(Activation::QuickGelu),
-            "relu" => Ok(Activation::Relu),
-            other => Err(EncodeError::invalid(
-                "config",
-                config.path,
-                format!("hidden_act '{other}' is not supported (gelu, gelu_new, gelu_pytorch_tanh, quick_gelu, relu)"),
-            )),
-        }
-    }
-
-    /// Applies the activation to `x`.
-    pub fn apply(self, g: &mut Graph<'_>, x: &str) -> String {
-        match self {
-            Activation::Gelu => {
-                // 0.5 * x * (1 + erf(x / sqrt 2))
-                let root2 = g.const_f32("sqrt2", &[], &[std::f32::consts::SQRT_2]);
-                let scaled = g.node("Div", &[x, &root2], vec![]);
-                let erf = g.node("Erf", &[&scaled], vec![]);
-                half_x_times_one_plus(g, x, &erf)
-            }
-            Activation::GeluTanh => {
-                // 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))
-                let three = g.const_f32("three", &[], &[3.0]);
-                let cube = g.node("Pow", &[x, &three], vec![]);
-                let c = g.const_f32("gelu_c", &[], &[0.044715]);
-                let term = g.node("Mul", &[&cube, &c], vec![]);
-                let inner = g.node("Add", &[x, &term], vec![]);
-                let k = g.const_f32(
-                    "sqrt_2_over_pi",
-                    &[],
-                    &[(2.0 / std::f64::consts::PI).sqrt() as f32],
-                );
-                let arg = g.node("Mul", &[&inner, &k], vec![]);
-                let tanh = g.node("Tanh", &[&arg], vec![]);
-                half_x_times_one_plus(g, x, &tanh)
-            }
-            Activation::QuickGelu => {
-                let k = g.const_f32("quick_gelu_k", &[], &[1.702]);
-                let scaled = g.node("Mul", &[x, &k], vec![]);
-                let sig = g.node("Sigmoid", &[&scaled], vec![]);
-                g.node("Mul", &[x, &sig], vec![])
-            }
-            Activation::Relu => g.node("Relu", &[x], vec![]),
-        }
-    }
-}
-
-/// `0.5 * x * (1 + t)`, the tail of both GELU forms.
-fn half_x_times_one_plus(g: &mut Graph<'_>, x: &str, t: &str) -> String {
-    let one = g.const_f32("one", &[], &[1.0]);
-    let half = g.const_f32("half", &[], &[0.5]);
-    let plus = g.node("Add", &[t, &one], vec![]);
-    let prod = g.node("Mul", &[x, &plus], vec![]);
-    g.node("Mul", &[&prod, &half], vec![])
-}
-
-/// The sequence length of `[batch, seq]` ids, as a 1-D int64 tensor `[seq]`.
-pub fn seq_len(g: &mut Graph<'_>, ids: &str) -> String {
-    g.node(
-        "Shape",
-        &[ids],
-        vec![attr_int("start", 1), attr_int("end", 2)],
+/// The graph inputs `input_ids` and `attention_mask`, int64 `[batch, sequence]`, in the order
+/// every family declares them.
+pub fn inputs(g: &mut Graph<'_>) -> (String, String) {
+    let dims = [Dim::Named("batch"), Dim::Named("sequence")];
+    (
+        g.input("input_ids", INT64, &dims),
+        g.input("attention_mask", INT64, &dims),
     )
 }
 
-/// The leading `seq` entries of `table` along each of its first `axes` axes
-/// (position tables: one axis; precomputed `[L, L]` masks and bucket maps: two).
-pub fn leading(g: &mut Graph<'_>, table: &str, seq: &str, axes: usize) -> String {
-    let zeros = g.const_i64("zeros", &[axes], &vec![0; axes]);
-    let axis_ids: Vec<i64> = (0..axes as i64).collect();
-    let axes_const = g.const_i64("slice_axes", &[axes], &axis_ids);
-    let ends = if axes == 1 {
-        seq.to_string()
-    } else {
-        g.node("Concat", &vec![seq; axes], vec![attr_int("axis", 0)])
-    };
-    g.node("Slice", &[table, &zeros, &ends, &axes_const], vec![])
+/// Exposes `x` as the output `last_hidden_state` `[batch, sequence, hidden]`.
+pub fn hidden_state_output(g: &mut Graph<'_>, x: &str, hidden: usize) {
+    let dims = [
+        Dim::Named("batch"),
+        Dim::Named("sequence"),
+        Dim::Fixed(hidden),
+    ];
+    g.output(x, "last_hidden_state", FLOAT, &dims);
 }
 
-/// `(1 - mask) * MASKED` shaped `[batch, 1, 1, seq]`, added to the attention scores.
-pub fn padding_mask(g: &mut Graph<'_>, mask: &str) -> String {
-    let axes = g.const_i64("unsqueeze_axes", &[2], &[1, 2]);
-    let wide = g.node("Unsqueeze", &[mask, &axes], vec![]);
-    let float = g.node("Cast", &[&wide], vec![attr_int("to", FLOAT as i64)]);
-    let one = g.const_f32("one", &[], &[1.0]);
-    let inverse = g.node("Sub", &[&one, &float], vec![]);
-    let masked = g.const_f32("masked", &[], &[MASKED]);
-    g.node("Mul", &[&inverse, &masked], vec![])
+/// The checkpoint's `[rows, cols]` table `name` (an embedding, MPNet's position bias) as an
+/// initializer of the same name.
+pub fn table<'a>(
+    g: &mut Graph<'a>,
+    w: &Weights<'a>,
+    name: &str,
+    rows: usize,
+    cols: usize,
+) -> Result<String> {
+    let src = w.get(name, &[rows, cols])?;
+    Ok(g.weight(name, src))
+}
+
+/// `words[ids] (+ token_type) + positions[0..seq]`, as `BertEmbeddings` and `CLIPTextEmbeddings`
+/// compute it (BERT adds its token type row before the positions; the order is kept because
+/// float addition does not associate). Returns the sum and the sequence length.
+pub fn absolute_embeddings(
+    g: &mut Graph<'_>,
+    words: &str,
+    positions: &str,
+    ids: &str,
+    token_type: Option<&str>,
+) -> (String, String) {
+    let seq = seq_len(g, ids);
+    let mut embedded = g.node("Gather", &[words, ids], vec![]);
+    if let Some(token_type) = token_type {
+        embedded = g.node("Add", &[&embedded, token_type], vec![]);
+    }
+    let position_rows = leading(g, positions, &seq, 1);
+    (g.node("Add", &[&embedded, &position_rows], vec![]), seq)
+}
+
+/// Where a layer's LayerNorms sit.
+#[derive(Clone, Copy)]
+pub enum Norm {
+    /// `LayerNorm(x + sublayer(x))`, as in `BertLayer` and `MPNetLayer`.
+    Post,
+    /// `x + sublayer(LayerNorm(x))`, as in `CLIPEncoderLayer`.
+    Pre,
+}
+
+/// What is particular to a family's encoder layers: the LayerNorm placement and the tensor names,
+/// relative to `{prefix}.{layer index}`.
+pub struct Layers {
+    pub prefix: &'static str,
+    pub norm: Norm,
+    pub query: &'static str,
+    pub key: &'static str,
+    pub value: &'static str,
+    pub attention_out: &'static str,
+    /// The LayerNorm of the attention sublayer (after it for [`Norm::Post`], before for `Pre`).
+    pub attention_norm: &'static str,
+    /// The feed-forward's widening and narrowing `Linear`s.
+    pub up: &'static str,
+    pub down: &'static str,
+    /// The LayerNorm of the feed-forward sublayer.
+    pub feed_forward_norm: &'static str,
+}
+
+impl Layers {
+    /// `sizes.layers` layers over `x`, each attention then feed-forward, both residual.
+    /// `biases` are added, in order, to every layer's attention scores.
+    pub fn build<'a>(
+        &self,
+        g: &mut Graph<'a>,
+        w: &Weights<'a>,
+        sizes: &Sizes,
+        mut x: String,
+        biases: &[&str],
+    ) -> Result<String> {
+        let (h, inner) = (sizes.hidden, sizes.intermediate);
+        let attention = Attention::new(g, sizes.heads, h);
+        for i in 0..sizes.layers {
+            let name = |suffix: &str| format!("{}.{i}.{suffix}", self.prefix);
+            x = self.residual(g, w, sizes, &name(self.attention_norm), x, |g, x| {
+                let q = linear(g, w, &name(self.query), h, h, x)?;
+                let k = linear(g, w, &name(self.key), h, h, x)?;
+                let v = linear(g, w, &name(self.value), h, h, x)?;
+                let context = attention.apply(g, &q, &k, &v, biases);
+                linear(g, w, &name(self.attention_out), h, h, &context)
+            })?;
+            x = self.residual(g, w, sizes, &name(self.feed_forward_norm), x, |g, x| {
+                let up = linear(g, w, &name(self.up), h, inner, x)?;
+                let activated = sizes.act.apply(g, &up);
+                linear(g, w, &name(self.down), inner, h, &activated)
+            })?;
+        }
+        Ok(x)
+    }
+
+    /// `x` plus `sublayer`, with the LayerNorm `norm` where the family puts it. The sums keep the
+    /// operand order the family importers always wrote (sublayer first in `Post`, residual first
+    /// in `Pre`): addition commutes, but swapping them would change every imported model.onnx.
+    fn residual<'a>(
+        &self,
+        g: &mut Graph<'a>,
+        w: &Weights<'a>,
+        sizes: &Sizes,
+        norm: &str,
+        x: String,
+        sublayer: impl FnOnce(&mut Graph<'a>, &str) -> Result<String>,
+    ) -> Result<String> {
+        match self.norm {
+            Norm::Post => {
+                let y = sublayer(g, &x)?;
+                let sum = g.node("Add", &[&y, &x], vec![]);
+                layer_norm(g, w, norm, sizes.hidden, sizes.eps, &sum)
+            }
+            Norm::Pre => {
+                let normed = layer_norm(g, w, norm, sizes.hidden, sizes.eps, &x)?;
+                let y = sublayer(g, &normed)?;
+                Ok(g.node("Add", &[&x, &y], vec![]))
+            }
+        }
+    }
 }
 
 /// Multi-head scaled dot-product attention over `[batch, seq, hidden]` projections.
-pub struct Attention {
+struct Attention {
     split: String,
     merge: String,
     scale: String,
 }
 
 impl Attention {
-    /// Shape constants for `heads` heads over `hidden`; scores are multiplied by `scale`.
-    pub fn new(g: &mut Graph<'_>, heads: usize, hidden: usize, scale: f32) -> Self {
-        let head_dim = (hidden / heads) as i64;
+    /// Shape constants for `heads` heads over `hidden`, and the score scale `head_dim ** -0.5`,
+    /// computed as transformers does (a Python float, rounded once to f32 by torch).
+    fn new(g: &mut Graph<'_>, heads: usize, hidden: usize) -> Self {
+        let head_dim = hidden / heads;
         // Reshape's 0 copies the input dimension, so batch and sequence stay dynamic.
-        let split = g.const_i64("split_heads", &[4], &[0, 0, heads as i64, head_dim]);
+        let split = g.const_i64("split_heads", &[4], &[0, 0, heads as i64, head_dim as i64]);
         let merge = g.const_i64("merge_heads", &[3], &[0, 0, hidden as i64]);
+        let scale = (head_dim as f64).powf(-0.5) as f32;
         let scale = g.const_f32("attention_scale", &[], &[scale]);
         Attention {
             split,
@@ -189,7 +175,7 @@ impl Attention {
 
     /// `softmax(q k^T * scale + Σ biases) v`, heads merged back to `[batch, seq, hidden]`.
     /// Each bias broadcasts against `[batch, heads, seq, seq]`.
-    pub fn apply(&self, g: &mut Graph<'_>, q: &str, k: &str, v: &str, biases: &[&str]) -> String {
+    fn apply(&self, g: &mut Graph<'_>, q: &str, k: &str, v: &str, biases: &[&str]) -> String {
         let q = self.heads(g, q, &[0, 2, 1, 3]);
         let k = self.heads(g, k, &[0, 2, 3, 1]);
         let v = self.heads(g, v, &[0, 2, 1, 3]);

@@ -1,16 +1,16 @@
-//! CLIP text towers (`clip_text_model`, or the text half of a full `clip` model): pre-LN causal
-//! layers, pooling at the end-of-text token inside the graph, then the optional projection.
+//! CLIP text towers (`clip_text_model`, or the text half of a full `clip` model): token and
+//! absolute position embeddings, pre-LN layers (see blocks.rs) under a causal mask, then what is
+//! CLIP's own: the final LayerNorm, pooling at the end-of-text token inside the graph, and the
+//! optional projection.
 
 use serde_json::Value;
 
-use super::bert::inputs;
-use super::blocks::{
-    layer_norm, leading, linear, padding_mask, seq_len, Activation, Attention, MASKED,
-};
+use super::blocks::{absolute_embeddings, hidden_state_output, inputs, table, Layers, Norm};
 use super::checkpoint::Checkpoint;
-use super::config::Config;
+use super::config::{Config, Defaults, Sizes};
 use super::graph::Graph;
 use super::onnx::{attr_int, Dim, FLOAT};
+use super::ops::{layer_norm, leading, padding_mask, MASKED};
 use super::Built;
 use crate::error::{EncodeError, Result};
 use crate::manifest::{EosRule, Family, Manifest, Pooling};
@@ -20,6 +20,32 @@ use crate::manifest::{EosRule, Family, Manifest, Pooling};
 const LEGACY_EOS: usize = 2;
 /// The end-of-text token in CLIP's BPE vocabulary.
 const END_OF_TEXT: &str = "<|endoftext|>";
+
+/// `CLIPTextConfig`'s defaults.
+const DEFAULTS: Defaults = Defaults {
+    hidden: 512,
+    heads: 8,
+    intermediate: 2048,
+    layers: 12,
+    eps: 1e-5,
+    act: "quick_gelu",
+    vocab: Some(49408),
+    max_positions: 77,
+};
+
+/// `CLIPEncoderLayer`'s tensors.
+const LAYERS: Layers = Layers {
+    prefix: "text_model.encoder.layers",
+    norm: Norm::Pre,
+    query: "self_attn.q_proj",
+    key: "self_attn.k_proj",
+    value: "self_attn.v_proj",
+    attention_out: "self_attn.out_proj",
+    attention_norm: "layer_norm1",
+    up: "mlp.fc1",
+    down: "mlp.fc2",
+    feed_forward_norm: "layer_norm2",
+};
 
 /// Builds the CLIP text graph. Outputs `text_embeds` `[batch, projection]` when the checkpoint
 /// has `text_projection.weight` (else `pooler_output` `[batch, hidden]`), and `last_hidden_state`.
@@ -44,41 +70,36 @@ pub fn build<'a>(
             path: root.path,
         }
     } else {
-        Config {
-            value: root.value,
-            path: root.path,
-        }
+        *root
     };
-    let h = text.usize("hidden_size", 512)?;
-    let heads = text.heads(h, 8)?;
-    let intermediate = text.usize("intermediate_size", 2048)?;
-    let layers = text.usize("num_hidden_layers", 12)?;
-    let eps = text.f32("layer_norm_eps", 1e-5)?;
-    let act = Activation::from_config(&text, "quick_gelu")?;
-    let vocab = text.usize("vocab_size", 49408)?;
-    let max_positions = text.usize("max_position_embeddings", 77)?;
+    let s = Sizes::read(&text, &DEFAULTS)?;
     let eos = text.usize("eos_token_id", 49407)?;
     let projection = root.usize("projection_dim", 512)?;
 
     let w = ckpt.weights("text_model.embeddings.token_embedding.weight", &[""])?;
     let mut g = Graph::default();
     let (ids, mask) = inputs(&mut g);
+    let h = s.hidden;
 
-    let tokens = w.get("text_model.embeddings.token_embedding.weight", &[vocab, h])?;
-    let tokens = g.weight("text_model.embeddings.token_embedding.weight", tokens);
-    let positions = w.get(
-        "text_model.embeddings.position_embedding.weight",
-        &[max_positions, h],
+    let tokens = table(
+        &mut g,
+        &w,
+        "text_model.embeddings.token_embedding.weight",
+        s.vocab,
+        h,
     )?;
-    let positions = g.weight("text_model.embeddings.position_embedding.weight", positions);
-    let seq = seq_len(&mut g, &ids);
-    let embedded = g.node("Gather", &[&tokens, &ids], vec![]);
-    let position_rows = leading(&mut g, &positions, &seq, 1);
-    let mut x = g.node("Add", &[&embedded, &position_rows], vec![]);
+    let positions = table(
+        &mut g,
+        &w,
+        "text_model.embeddings.position_embedding.weight",
+        s.max_positions,
+        h,
+    )?;
+    let (x, seq) = absolute_embeddings(&mut g, &tokens, &positions, &ids, None);
 
     // Causal mask (key after query) and padding mask, merged with Min so that a position masked
     // twice stays at MASKED instead of overflowing to -inf.
-    let l = max_positions;
+    let l = s.max_positions;
     let causal: Vec<f32> = (0..l * l)
         .map(|k| if k % l > k / l { MASKED } else { 0.0 })
         .collect();
@@ -87,44 +108,8 @@ pub fn build<'a>(
     let padding = padding_mask(&mut g, &mask);
     let mask_bias = g.node("Min", &[&causal, &padding], vec![]);
 
-    let attention = Attention::new(&mut g, heads, h, ((h / heads) as f32).powf(-0.5));
-    for i in 0..layers {
-        let p = format!("text_model.encoder.layers.{i}");
-        let normed = layer_norm(&mut g, &w, &format!("{p}.layer_norm1"), h, eps, &x)?;
-        let q = linear(&mut g, &w, &format!("{p}.self_attn.q_proj"), h, h, &normed)?;
-        let k = linear(&mut g, &w, &format!("{p}.self_attn.k_proj"), h, h, &normed)?;
-        let v = linear(&mut g, &w, &format!("{p}.self_attn.v_proj"), h, h, &normed)?;
-        let context = attention.apply(&mut g, &q, &k, &v, &[&mask_bias]);
-        let out = linear(
-            &mut g,
-            &w,
-            &format!("{p}.self_attn.out_proj"),
-            h,
-            h,
-            &context,
-        )?;
-        x = g.node("Add", &[&x, &out], vec![]);
-        let normed = layer_norm(&mut g, &w, &format!("{p}.layer_norm2"), h, eps, &x)?;
-        let up = linear(
-            &mut g,
-            &w,
-            &format!("{p}.mlp.fc1"),
-            h,
-            intermediate,
-            &normed,
-        )?;
-        let activated = act.apply(&mut g, &up);
-        let down = linear(
-            &mut g,
-            &w,
-            &format!("{p}.mlp.fc2"),
-            intermediate,
-            h,
-            &activated,
-        )?;
-        x = g.node("Add", &[&x, &down], vec![]);
-    }
-    let last = layer_norm(&mut g, &w, "text_model.final_layer_norm", h, eps, &x)?;
+    let x = LAYERS.build(&mut g, &w, &s, x, &[&mask_bias])?;
+    let last = layer_norm(&mut g, &w, "text_model.final_layer_norm", h, s.eps, &x)?;
 
     // EOS position per row, [batch, 1]: ArgMax returns the first maximum, as torch.argmax does.
     let rule = if eos == LEGACY_EOS {
@@ -174,12 +159,7 @@ pub fn build<'a>(
         );
         ("pooler_output", h)
     };
-    g.output(
-        &last,
-        "last_hidden_state",
-        FLOAT,
-        &[Dim::Named("batch"), Dim::Named("sequence"), Dim::Fixed(h)],
-    );
+    hidden_state_output(&mut g, &last, h);
 
     // The legacy config's eos id (2) is not the token to look for; record the real one.
     let eos_token_id = match rule {
@@ -198,7 +178,7 @@ pub fn build<'a>(
         pooling: Some(Pooling::Output(pooled_name.into())),
         output: Some("last_hidden_state".into()),
         normalize: Some(true),
-        max_tokens: Some(max_positions),
+        max_tokens: Some(s.max_positions),
         dim: Some(dim),
         pad_token_id: Some(pad as u32),
         eos_token_id,

@@ -4,9 +4,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::ops::Activation;
 use crate::error::{EncodeError, Result};
 
 /// A JSON object from a config file (the whole config, or CLIP's `text_config`).
+#[derive(Clone, Copy)]
 pub struct Config<'a> {
     pub value: &'a Value,
     pub path: &'a Path,
@@ -74,6 +76,59 @@ impl Config<'_> {
             ));
         }
         Ok(heads)
+    }
+}
+
+/// The sizes of a transformer encoder, under the config keys that BERT, MPNet and CLIP share.
+pub struct Sizes {
+    /// `hidden_size`.
+    pub hidden: usize,
+    /// `num_attention_heads` (a divisor of `hidden`).
+    pub heads: usize,
+    /// `intermediate_size`: the feed-forward width.
+    pub intermediate: usize,
+    /// `num_hidden_layers`.
+    pub layers: usize,
+    /// `layer_norm_eps`.
+    pub eps: f32,
+    /// `hidden_act`.
+    pub act: Activation,
+    /// `vocab_size`: rows of the token embedding table.
+    pub vocab: usize,
+    /// `max_position_embeddings`: rows of the position embedding table.
+    pub max_positions: usize,
+}
+
+/// A family's transformers defaults for the [`Sizes`] keys. `vocab: None` makes `vocab_size`
+/// required (BERT-like configs always state it; a wrong guess would only fail later, on a shape).
+pub struct Defaults {
+    pub hidden: usize,
+    pub heads: usize,
+    pub intermediate: usize,
+    pub layers: usize,
+    pub eps: f32,
+    pub act: &'static str,
+    pub vocab: Option<usize>,
+    pub max_positions: usize,
+}
+
+impl Sizes {
+    /// Reads the sizes from `config`, falling back to `defaults`.
+    pub fn read(config: &Config<'_>, defaults: &Defaults) -> Result<Self> {
+        let hidden = config.usize("hidden_size", defaults.hidden)?;
+        Ok(Sizes {
+            hidden,
+            heads: config.heads(hidden, defaults.heads)?,
+            intermediate: config.usize("intermediate_size", defaults.intermediate)?,
+            layers: config.usize("num_hidden_layers", defaults.layers)?,
+            eps: config.f32("layer_norm_eps", defaults.eps)?,
+            act: Activation::from_config(config, defaults.act)?,
+            vocab: match defaults.vocab {
+                Some(vocab) => config.usize("vocab_size", vocab)?,
+                None => config.required("vocab_size")?,
+            },
+            max_positions: config.usize("max_position_embeddings", defaults.max_positions)?,
+        })
     }
 }
 

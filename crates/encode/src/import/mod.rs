@@ -18,6 +18,7 @@ mod config;
 mod graph;
 mod mpnet;
 mod onnx;
+mod ops;
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -221,6 +222,32 @@ impl SentenceTransformers {
             pooling,
             normalize,
         })
+    }
+
+    /// Tokens per text: `max_seq_length` (else BERT's 512), within the `positions` the model
+    /// can embed.
+    fn max_tokens(&self, positions: usize) -> usize {
+        self.max_seq_length.unwrap_or(512).min(positions)
+    }
+
+    /// The manifest of a sentence encoder pooled by the encoder over `last_hidden_state`.
+    fn manifest(
+        &self,
+        family: Family,
+        dim: usize,
+        pad_token_id: usize,
+        max_tokens: usize,
+    ) -> Manifest {
+        Manifest {
+            family: Some(family),
+            pooling: Some(self.pooling.clone()),
+            output: Some("last_hidden_state".into()),
+            normalize: Some(self.normalize),
+            max_tokens: Some(max_tokens),
+            dim: Some(dim),
+            pad_token_id: Some(pad_token_id as u32),
+            ..Default::default()
+        }
     }
 }
 

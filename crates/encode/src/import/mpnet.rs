@@ -1,12 +1,14 @@
-//! MPNet (`model_type: "mpnet"`): BERT-like post-LN layers plus a T5-style relative position bias,
-//! and position ids that skip the padding index.
+//! MPNet (`model_type: "mpnet"`): BERT's post-LN layers under other names (see blocks.rs), plus
+//! what is MPNet's own: position ids that skip the padding index, and a T5-style relative position
+//! bias added to every layer's attention scores.
 
-use super::bert::{encoder, inputs, sentence_manifest, EncoderConfig, LayerNames};
-use super::blocks::{layer_norm, leading, padding_mask, seq_len};
+use super::bert;
+use super::blocks::{hidden_state_output, inputs, table, Layers};
 use super::checkpoint::Checkpoint;
-use super::config::Config;
+use super::config::{Config, Sizes};
 use super::graph::Graph;
-use super::onnx::{attr_int, attr_ints, Dim, FLOAT, INT64};
+use super::onnx::{attr_int, attr_ints, INT64};
+use super::ops::{layer_norm, leading, padding_mask, seq_len};
 use super::{Built, SentenceTransformers};
 use crate::error::{EncodeError, Result};
 use crate::manifest::Family;
@@ -16,6 +18,16 @@ const PADDING_IDX: i64 = 1;
 /// `MPNetEncoder.compute_position_bias` always buckets with these, whatever the config says.
 const NUM_BUCKETS: i64 = 32;
 const MAX_DISTANCE: i64 = 128;
+
+/// `MPNetLayer`'s tensors: `BertLayer`'s but for the attention block.
+const LAYERS: Layers = Layers {
+    query: "attention.attn.q",
+    key: "attention.attn.k",
+    value: "attention.attn.v",
+    attention_out: "attention.attn.o",
+    attention_norm: "attention.LayerNorm",
+    ..bert::LAYERS
+};
 
 /// `MPNetEncoder.relative_position_bucket` for `relative = key position - query position`.
 ///
@@ -43,7 +55,8 @@ pub fn build<'a>(
     ckpt: &'a Checkpoint,
     st: &SentenceTransformers,
 ) -> Result<Built<'a>> {
-    let c = EncoderConfig::read(config, PADDING_IDX as usize)?;
+    let s = Sizes::read(config, &bert::DEFAULTS)?;
+    let pad_token_id = config.usize("pad_token_id", PADDING_IDX as usize)?;
     let buckets = config.usize("relative_attention_num_buckets", NUM_BUCKETS as usize)?;
     if buckets < NUM_BUCKETS as usize {
         return Err(EncodeError::invalid(
@@ -53,26 +66,22 @@ pub fn build<'a>(
         ));
     }
     // Positions start at PADDING_IDX + 1, so the table holds two rows fewer usable positions.
-    let max_tokens = st
-        .max_seq_length
-        .unwrap_or(512)
-        .min(c.max_positions.saturating_sub(2));
+    let max_tokens = st.max_tokens(s.max_positions.saturating_sub(2));
     let w = ckpt.weights("embeddings.word_embeddings.weight", &["", "mpnet."])?;
     let mut g = Graph::default();
     let (ids, mask) = inputs(&mut g);
-    let h = c.hidden;
+    let h = s.hidden;
 
     // create_position_ids_from_input_ids: cumsum(ids != pad) * (ids != pad) + pad, i.e. i + 2 for
     // real tokens of right-padded input and 1 for padding.
-    let words = g.weight(
-        "embeddings.word_embeddings.weight",
-        w.get("embeddings.word_embeddings.weight", &[c.vocab, h])?,
-    );
-    let positions = w.get(
+    let words = table(&mut g, &w, "embeddings.word_embeddings.weight", s.vocab, h)?;
+    let positions = table(
+        &mut g,
+        &w,
         "embeddings.position_embeddings.weight",
-        &[c.max_positions, h],
+        s.max_positions,
+        h,
     )?;
-    let positions = g.weight("embeddings.position_embeddings.weight", positions);
     let pad = g.const_i64("padding_idx", &[], &[PADDING_IDX]);
     let is_pad = g.node("Equal", &[&ids, &pad], vec![]);
     let is_token = g.node("Not", &[&is_pad], vec![]);
@@ -84,14 +93,16 @@ pub fn build<'a>(
     let embedded = g.node("Gather", &[&words, &ids], vec![]);
     let placed = g.node("Gather", &[&positions, &position_ids], vec![]);
     let summed = g.node("Add", &[&embedded, &placed], vec![]);
-    let x = layer_norm(&mut g, &w, "embeddings.LayerNorm", h, c.eps, &summed)?;
+    let x = layer_norm(&mut g, &w, "embeddings.LayerNorm", h, s.eps, &summed)?;
 
     // Position bias [heads, seq, seq]: bucket map precomputed for max_tokens, sliced at run time.
-    let table = w.get(
+    let bias_table = table(
+        &mut g,
+        &w,
         "encoder.relative_attention_bias.weight",
-        &[buckets, c.heads],
+        buckets,
+        s.heads,
     )?;
-    let table = g.weight("encoder.relative_attention_bias.weight", table);
     let l = max_tokens as i64;
     let map: Vec<i64> = (0..l * l)
         .map(|k| relative_position_bucket(k % l - k / l))
@@ -99,36 +110,16 @@ pub fn build<'a>(
     let map = g.const_i64("relative_position_buckets", &[max_tokens, max_tokens], &map);
     let seq = seq_len(&mut g, &ids);
     let map = leading(&mut g, &map, &seq, 2);
-    let bias = g.node("Gather", &[&table, &map], vec![]);
+    let bias = g.node("Gather", &[&bias_table, &map], vec![]);
     let bias = g.node("Transpose", &[&bias], vec![attr_ints("perm", &[2, 0, 1])]);
 
     let mask_bias = padding_mask(&mut g, &mask);
-    let names = LayerNames {
-        query: "attention.attn.q",
-        key: "attention.attn.k",
-        value: "attention.attn.v",
-        attention_out: "attention.attn.o",
-        attention_norm: "attention.LayerNorm",
-    };
     // transformers adds the position bias first, then the mask.
-    let x = encoder(
-        &mut g,
-        &w,
-        &c,
-        "encoder.layer",
-        &names,
-        x,
-        &[&bias, &mask_bias],
-    )?;
-    g.output(
-        &x,
-        "last_hidden_state",
-        FLOAT,
-        &[Dim::Named("batch"), Dim::Named("sequence"), Dim::Fixed(h)],
-    );
+    let x = LAYERS.build(&mut g, &w, &s, x, &[&bias, &mask_bias])?;
+    hidden_state_output(&mut g, &x, h);
     Ok(Built {
         graph: g,
-        manifest: sentence_manifest(Family::Mpnet, st, &c, max_tokens),
+        manifest: st.manifest(Family::Mpnet, h, pad_token_id, max_tokens),
     })
 }
 
