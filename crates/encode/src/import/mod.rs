@@ -62,11 +62,25 @@ struct SentenceTransformers {
     normalize: bool,
 }
 
+/// The supported families, in the order `detect` tries them on `architectures[0]`.
 #[derive(Clone, Copy)]
 enum Kind {
     Bert,
     Mpnet,
     Clip,
+}
+
+impl Kind {
+    const ALL: [Kind; 3] = [Kind::Bert, Kind::Mpnet, Kind::Clip];
+
+    /// Whether `architectures[0]` names a model of this family (a task head, a bare model).
+    fn fits(self, architecture: &str) -> bool {
+        match self {
+            Kind::Bert => architecture.starts_with("Bert"),
+            Kind::Mpnet => architecture.starts_with("MPNet"),
+            Kind::Clip => CLIP_ARCHITECTURES.contains(&architecture),
+        }
+    }
 }
 
 const CLIP_ARCHITECTURES: [&str; 3] = ["CLIPTextModel", "CLIPTextModelWithProjection", "CLIPModel"];
@@ -161,24 +175,19 @@ fn detect(config: &Config<'_>) -> Result<(Kind, String, String)> {
         (Some("mpnet"), _) => Kind::Mpnet,
         (Some("clip_text_model" | "clip"), _) => Kind::Clip,
         (Some(other), _) => return Err(unsupported(other)),
-        (None, Some(a)) if a.starts_with("Bert") => Kind::Bert,
-        (None, Some(a)) if a.starts_with("MPNet") => Kind::Mpnet,
-        (None, Some(a)) if CLIP_ARCHITECTURES.contains(&a) => Kind::Clip,
-        (None, other) => {
+        (None, Some(a)) => Kind::ALL
+            .into_iter()
+            .find(|kind| kind.fits(a))
+            .ok_or_else(|| unsupported(a))?,
+        (None, None) => {
             return Err(unsupported(
-                other.unwrap_or("(config has neither model_type nor architectures)"),
+                "(config has neither model_type nor architectures)",
             ))
         }
     };
-    if let Some(a) = architecture {
-        let fits = match kind {
-            Kind::Bert => a.starts_with("Bert"),
-            Kind::Mpnet => a.starts_with("MPNet"),
-            Kind::Clip => CLIP_ARCHITECTURES.contains(&a),
-        };
-        if !fits {
-            return Err(unsupported(a));
-        }
+    // A model type with another family's architecture (CLIPVisionModel says "clip") is refused.
+    if let Some(a) = architecture.filter(|a| !kind.fits(a)) {
+        return Err(unsupported(a));
     }
     let model_type = match (model_type, kind) {
         (Some(t), _) => t.to_string(),

@@ -230,3 +230,42 @@ fn pooling_config_is_read() {
         .to_string()
         .contains("pooling_mode_max_tokens"));
 }
+
+#[test]
+fn family_is_detected_from_either_key() {
+    let detected = |config: &str| {
+        let value: Value = serde_json::from_str(config).unwrap();
+        let config = Config {
+            value: &value,
+            path: Path::new("config.json"),
+        };
+        detect(&config).map(|(_, model_type, architecture)| (model_type, architecture))
+    };
+    let found =
+        |model_type: &str, architecture: &str| Some((model_type.into(), architecture.into()));
+    assert_eq!(
+        detected(r#"{"architectures": ["MPNetForMaskedLM"]}"#).ok(),
+        found("mpnet", "MPNetForMaskedLM")
+    );
+    assert_eq!(
+        detected(r#"{"architectures": ["CLIPModel"]}"#).ok(),
+        found("clip", "CLIPModel")
+    );
+    assert_eq!(
+        detected(r#"{"model_type": "bert"}"#).ok(),
+        found("bert", "bert")
+    );
+    for wrong in [
+        r#"{"model_type": "bert", "architectures": ["MPNetModel"]}"#,
+        r#"{"architectures": ["RobertaModel"]}"#,
+        r#"{}"#,
+    ] {
+        assert!(
+            matches!(
+                detected(wrong),
+                Err(EncodeError::UnsupportedArchitecture { .. })
+            ),
+            "{wrong}"
+        );
+    }
+}
