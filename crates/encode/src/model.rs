@@ -1,9 +1,8 @@
 //! Model directories: finding a model by name and resolving its manifest.
 //!
 //! A model is a folder holding an ONNX graph, a `tokenizer.json` and an optional
-//! [`MANIFEST_FILE`](crate::manifest::MANIFEST_FILE). Hugging Face layouts load as they are
-//! downloaded: a CLIP export (`text_model.onnx`) or a sentence-transformers export
-//! (`onnx/model.onnx`, tokenizer at the top).
+//! [`MANIFEST_FILE`]. Hugging Face layouts load as they are downloaded: a CLIP export
+//! (`text_model.onnx`) or a sentence-transformers export (`onnx/model.onnx`, tokenizer at the top).
 
 use std::path::{Path, PathBuf};
 

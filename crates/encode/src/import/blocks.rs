@@ -76,16 +76,23 @@ pub enum Norm {
 /// What is particular to a family's encoder layers: the LayerNorm placement and the tensor names,
 /// relative to `{prefix}.{layer index}`.
 pub struct Layers {
+    /// The layer list, e.g. `encoder.layer`; layer `i`'s tensors are under `{prefix}.{i}`.
     pub prefix: &'static str,
+    /// Where the LayerNorms sit.
     pub norm: Norm,
+    /// The query, key, value and output projections (`Linear`s) of the attention.
     pub query: &'static str,
+    /// See `query`.
     pub key: &'static str,
+    /// See `query`.
     pub value: &'static str,
+    /// See `query`.
     pub attention_out: &'static str,
     /// The LayerNorm of the attention sublayer (after it for [`Norm::Post`], before for `Pre`).
     pub attention_norm: &'static str,
-    /// The feed-forward's widening and narrowing `Linear`s.
+    /// The feed-forward's widening `Linear` (hidden → intermediate).
     pub up: &'static str,
+    /// The feed-forward's narrowing `Linear` (intermediate → hidden).
     pub down: &'static str,
     /// The LayerNorm of the feed-forward sublayer.
     pub feed_forward_norm: &'static str,

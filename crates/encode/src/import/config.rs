@@ -10,7 +10,9 @@ use crate::error::{EncodeError, Result};
 /// A JSON object from a config file (the whole config, or CLIP's `text_config`).
 #[derive(Clone, Copy)]
 pub struct Config<'a> {
+    /// The object.
     pub value: &'a Value,
+    /// The file it comes from, for error messages.
     pub path: &'a Path,
 }
 
@@ -99,8 +101,10 @@ pub struct Sizes {
     pub max_positions: usize,
 }
 
-/// A family's transformers defaults for the [`Sizes`] keys. `vocab: None` makes `vocab_size`
-/// required (BERT-like configs always state it; a wrong guess would only fail later, on a shape).
+/// A family's transformers defaults for the [`Sizes`] keys, field by field (`act` by its
+/// `hidden_act` name). `vocab: None` makes `vocab_size` required: BERT-like configs always state
+/// it, and a guessed default would only fail later, on a tensor shape.
+#[allow(missing_docs)] // Each field is the default of the `Sizes` field of the same name.
 pub struct Defaults {
     pub hidden: usize,
     pub heads: usize,
