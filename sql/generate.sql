@@ -5,4 +5,4 @@
 
 CREATE OR REPLACE TABLE generated AS
 SELECT category, text_a, text_b
-FROM llm_generate('categories', 'n=${per_category:-41}, domain=${domain:-}');
+FROM llm_generate('categories', n => @per_category, domain => @domain);

@@ -8,6 +8,6 @@
 
 CREATE OR REPLACE TABLE generated AS
 SELECT category, text_a, text_b
-FROM offline_generate('corpus', '${column:-text}', 'per_kind=${per_category:-20}, seed=${seed:-0}')
+FROM offline_generate('corpus', @column, per_kind => @per_category, seed => @seed)
 WHERE category IN (SELECT category FROM categories)
 ORDER BY category, text_a, text_b;

@@ -5,7 +5,8 @@
 --   lookalike -t corpus=coco.json -D column=caption -D target=clip-l14 -f sql/scrape.sql
 --
 -- The corpus is any table (use -t corpus=PATH for a file: text, CSV, Parquet, NDJSON or COCO
--- caption JSON). ${name:-default} is a variable: set it with -D name=value, or edit the default.
+-- caption JSON). @name is a variable: set it with -D name=value; the audit's defaults (@target
+-- minilm, @reference mpnet, @column text, @threshold 0.9, @gap 0.2) are set when none is given.
 -- `lookalike audit` runs this file once per target model.
 -- Two judges say whether a pair differs in meaning:
 --   * the reference encoder (MultiMon's rule): target_sim - reference_sim > gap;
@@ -18,8 +19,8 @@
 -- kept in their own table, never reported as failures.
 
 CREATE OR REPLACE TABLE candidates AS
-SELECT * FROM lookalike_pairs('corpus', '${column:-text}', '${target:-minilm}', '${reference:-mpnet}',
-                              'threshold=${threshold:-0.9}, gap=${gap:-0.2}, mode=candidates');
+SELECT * FROM lookalike_pairs('corpus', @column, @target, @reference,
+                              threshold => @threshold, gap => @gap, mode => 'candidates');
 
 CREATE OR REPLACE TABLE failures AS
 SELECT * FROM candidates WHERE flagged_by IS NOT NULL;

@@ -5,5 +5,5 @@
 
 CREATE OR REPLACE TABLE failures AS
 SELECT * FROM failures
-WHERE llm_relevant(text_a, text_b, '${domain}')
+WHERE llm_relevant(text_a, text_b, @domain)
 ORDER BY target_sim DESC, id_a, id_b;

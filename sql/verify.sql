@@ -8,10 +8,10 @@
 
 CREATE OR REPLACE TABLE verified AS
 SELECT category, text_a, text_b, target_sim,
-       target_sim > ${threshold:-0.9} AS agreed,
+       target_sim > @threshold AS agreed,
        verdict
 FROM (SELECT category, text_a, text_b, verdict,
-             cosine_sim(embed('${target:-minilm}', text_a), embed('${target:-minilm}', text_b)) AS target_sim
+             cosine_sim(embed(@target, text_a), embed(@target, text_b)) AS target_sim
       FROM generated_verdicts)
 ORDER BY category, text_a, text_b;
 

@@ -121,7 +121,7 @@ fn stderr(out: &Output) -> String {
 const PIPELINE: [&str; 4] = [
     "CREATE TABLE categories AS SELECT * FROM llm_categorize('pairs')",
     "SELECT rank, category, description, cardinality(examples) AS cited FROM categories ORDER BY rank",
-    "SELECT category, count(*) AS n, min(text_a) AS first_a FROM llm_generate('categories', 'n=50') GROUP BY category ORDER BY category",
+    "SELECT category, count(*) AS n, min(text_a) AS first_a FROM llm_generate('categories', n => 50) GROUP BY category ORDER BY category",
     "SELECT llm_relevant(text_a, text_b, 'pets') AS relevant, count(*) AS n FROM pairs GROUP BY relevant ORDER BY relevant",
 ];
 
@@ -327,10 +327,10 @@ fn llm_errors_are_named() {
         &server.url(),
         dir.path(),
         &cache,
-        &["SELECT * FROM llm_categorize('pairs', 'format=xml')"],
+        &["SELECT * FROM llm_categorize('pairs', format => 'xml')"],
         &[],
     ));
-    assert!(err.contains("format='xml' is not text"), "{err}");
+    assert!(err.contains("format => 'xml' is not text"), "{err}");
     let err = stderr(&run(
         &server.url(),
         dir.path(),
@@ -354,7 +354,7 @@ fn llm_errors_are_named() {
         &server.url(),
         dir.path(),
         &cache,
-        &["SELECT * FROM offline_generate('pairs', 'text_a', 'kinds=synonym')"],
+        &["SELECT * FROM offline_generate('pairs', 'text_a', kinds => 'synonym')"],
         &[],
     ));
     assert!(

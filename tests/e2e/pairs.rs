@@ -19,7 +19,7 @@ fn exact_and_hnsw_agree_on_the_sample_corpus_and_dedup_is_reported() {
         return;
     }
     let query = |method: &str| {
-        format!("SELECT id_a, id_b, target_sim FROM lookalike_pairs('corpus', 'text', 'tiny-clip', NULL, 'quantile=0.999, mode=candidates, method={method}') ORDER BY target_sim DESC, id_a, id_b")
+        format!("SELECT id_a, id_b, target_sim FROM lookalike_pairs('corpus', 'text', 'tiny-clip', NULL, quantile => 0.999, mode => 'candidates', method => '{method}') ORDER BY target_sim DESC, id_a, id_b")
     };
     let exact = sql(&query("exact"), &["-t", &captions()], None);
     let hnsw = sql(&query("hnsw"), &["-t", &captions()], None);
@@ -55,14 +55,14 @@ fn no_self_pairs_no_normalised_duplicates_and_a_deterministic_order() {
     std::fs::write(&corpus, "A dog on a sofa.\na dog on a sofa\nA dog on a sofa.\na cat on a sofa\nThere is no dog here\n\na cat  on a sofa\n").unwrap();
     let table = format!("c={}", corpus.display());
     let out = sql(
-        "SELECT id_a, id_b, text_a, text_b FROM lookalike_pairs('c', 'text', 'tiny-clip', NULL, 'threshold=-1, mode=candidates') ORDER BY id_a, id_b",
+        "SELECT id_a, id_b, text_a, text_b FROM lookalike_pairs('c', 'text', 'tiny-clip', NULL, threshold => -1, mode => 'candidates') ORDER BY id_a, id_b",
         &["-t", &table],
         None,
     );
     // Lines: 1 'A dog on a sofa.', 2 'a dog on a sofa', 3 repeat of 1, 4 'a cat on a sofa',
     // 5 excluded ('there is no'), 6 empty, 7 'a cat  on a sofa' (= 4 after normalising).
     assert_eq!(out, "id_a,id_b,text_a,text_b\n1,4,A dog on a sofa.,a cat on a sofa\n1,6,A dog on a sofa.,\n4,6,a cat on a sofa,\n", "{out}");
-    let note = stderr_of(&["--format", "csv", "-t", &table, "-c", "SELECT count(*) FROM lookalike_pairs('c', 'text', 'tiny-clip', NULL, 'threshold=-1, mode=candidates')"]);
+    let note = stderr_of(&["--format", "csv", "-t", &table, "-c", "SELECT count(*) FROM lookalike_pairs('c', 'text', 'tiny-clip', NULL, threshold => -1, mode => 'candidates')"]);
     assert!(
         note.contains("1 repeated, 1 with an excluded phrase"),
         "{note}"
@@ -83,7 +83,7 @@ fn reference_is_faithful_to_multimon_and_structural_judge_catches_what_it_misses
     .unwrap();
     let table = format!("c={}", corpus.display());
     let out = sql(
-        "SELECT text_a, text_b, round(target_sim, 3) AS t, round(reference_sim, 3) AS r, kind, flagged_by FROM lookalike_pairs('c', 'text', 'minilm', 'mpnet', 'mode=candidates') ORDER BY t DESC",
+        "SELECT text_a, text_b, round(target_sim, 3) AS t, round(reference_sim, 3) AS r, kind, flagged_by FROM lookalike_pairs('c', 'text', 'minilm', 'mpnet', mode => 'candidates') ORDER BY t DESC",
         &["-t", &table],
         None,
     );
@@ -99,7 +99,7 @@ fn reference_is_faithful_to_multimon_and_structural_judge_catches_what_it_misses
         !out.contains("a man with a hat"),
         "0.812 is below the 0.9 target threshold: {out}"
     );
-    let failures = sql("SELECT count(*) AS n FROM lookalike_pairs('c', 'text', 'minilm', 'mpnet', 'judge=reference')", &["-t", &table], None);
+    let failures = sql("SELECT count(*) AS n FROM lookalike_pairs('c', 'text', 'minilm', 'mpnet', judge => 'reference')", &["-t", &table], None);
     assert_eq!(
         failures, "n\n0\n",
         "MultiMon's gap rule alone finds nothing here"
@@ -117,7 +117,7 @@ fn coco_hnsw_and_ivf_recall_against_exact_and_identical_reruns() {
     let table = format!("coco={}", coco.display());
     let cache = root().join(".lookalike/cache");
     let query = |method: &str| {
-        format!("SELECT id_a, id_b FROM lookalike_pairs('coco', 'caption', 'minilm', NULL, 'mode=candidates, {method}') ORDER BY target_sim DESC, id_a, id_b")
+        format!("SELECT id_a, id_b FROM lookalike_pairs('coco', 'caption', 'minilm', NULL, mode => 'candidates', {method}) ORDER BY target_sim DESC, id_a, id_b")
     };
     let run = |method: &str| {
         let out = lookalike(
@@ -131,20 +131,20 @@ fn coco_hnsw_and_ivf_recall_against_exact_and_identical_reruns() {
         );
         String::from_utf8(out.stdout).unwrap()
     };
-    let exact = run("method=exact");
-    let hnsw = run("method=hnsw");
-    let ivf = run("method=ivf");
+    let exact = run("method => 'exact'");
+    let hnsw = run("method => 'hnsw'");
+    let ivf = run("method => 'ivf'");
     assert_eq!(
         ivf,
-        run("method=ivf, threads=1"),
+        run("method => 'ivf', threads => 1"),
         "IVF gives the same pairs on any thread count"
     );
     // One build thread makes the graph, hence the pairs, the same on every run (the
     // multi-threaded build interleaves insertions, so only its recall is promised).
-    let serial = run("method=hnsw, threads=1");
+    let serial = run("method => 'hnsw', threads => 1");
     assert_eq!(
         serial,
-        run("method=hnsw, threads=1"),
+        run("method => 'hnsw', threads => 1"),
         "two single-threaded HNSW runs give identical results"
     );
     let exact_pairs: std::collections::HashSet<&str> = exact.lines().skip(1).collect();
@@ -202,7 +202,7 @@ fn bad_input_is_named() {
     );
     assert!(err.contains("no table or file 'nope'"), "{err}");
     let err = sql_error(
-        "SELECT * FROM lookalike_pairs('corpus', 'txt', 'tiny-clip', NULL, 'judge=structural')",
+        "SELECT * FROM lookalike_pairs('corpus', 'txt', 'tiny-clip', NULL, judge => 'structural')",
         &t,
     );
     assert!(
@@ -210,7 +210,7 @@ fn bad_input_is_named() {
         "{err}"
     );
     let err = sql_error(
-        "SELECT * FROM lookalike_pairs('corpus', 'line', 'tiny-clip', NULL, 'judge=structural')",
+        "SELECT * FROM lookalike_pairs('corpus', 'line', 'tiny-clip', NULL, judge => 'structural')",
         &t,
     );
     assert!(
@@ -223,22 +223,22 @@ fn bad_input_is_named() {
     );
     assert!(err.contains("unknown model 'no-model'"), "{err}");
     let err = sql_error(
-        "SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm', 'mpnet', 'threshold=1.2')",
+        "SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm', 'mpnet', threshold => 1.2)",
         &t,
     );
-    assert!(err.contains("threshold=1.2 is outside [-1, 1]"), "{err}");
+    assert!(err.contains("threshold => 1.2 is outside [-1, 1]"), "{err}");
     let err = sql_error(
-        "SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm', 'mpnet', 'k=0')",
+        "SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm', 'mpnet', k => 0)",
         &t,
     );
-    assert!(err.contains("k=0 must be a positive whole number"), "{err}");
+    assert!(err.contains("k => 0 must be a positive whole number"), "{err}");
     let err = sql_error(
         "SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm')",
         &t,
     );
     assert!(err.contains("takes 4 or 5 arguments"), "{err}");
     let err = sql_error(
-        "SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm', NULL, 'judge=reference')",
+        "SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm', NULL, judge => 'reference')",
         &t,
     );
     assert!(
@@ -261,7 +261,7 @@ fn degenerate_corpora_give_empty_results_with_a_reason() {
         let path = dir.path().join(format!("{name}.txt"));
         std::fs::write(&path, content).unwrap();
         let table = format!("c={}", path.display());
-        let args = ["--format", "csv", "-t", &table, "-c", "SELECT count(*) AS n FROM lookalike_pairs('c', 'text', 'tiny-clip', NULL, 'judge=structural')"];
+        let args = ["--format", "csv", "-t", &table, "-c", "SELECT count(*) AS n FROM lookalike_pairs('c', 'text', 'tiny-clip', NULL, judge => 'structural')"];
         let out = lookalike(&args, None);
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{name}: {err}");
@@ -291,8 +291,8 @@ fn scrape_shortcut_writes_the_same_rows_as_the_table_function() {
         "none",
         "--judge",
         "structural",
-        "--options",
-        "quantile=0.999",
+        "--quantile",
+        "0.999",
         "--out",
         out_path.to_str().unwrap(),
     ];
@@ -308,7 +308,7 @@ fn scrape_shortcut_writes_the_same_rows_as_the_table_function() {
         None,
     );
     let direct = sql(
-        "SELECT count(*) AS n FROM lookalike_pairs('corpus', 'text', 'tiny-clip', NULL, 'judge=structural, quantile=0.999')",
+        "SELECT count(*) AS n FROM lookalike_pairs('corpus', 'text', 'tiny-clip', NULL, judge => 'structural', quantile => 0.999)",
         &["-t", &captions()],
         None,
     );

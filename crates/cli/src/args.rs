@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use lookalike_audit::defaults;
 
 /// lookalike: find the prompts a text encoder confuses, and query them with SQL.
 #[derive(Debug, Parser)]
@@ -168,7 +169,7 @@ pub struct AuditArgs {
     )]
     pub target: Vec<String>,
     /// The reference encoder (`none`: the structural judge only).
-    #[arg(long, default_value = "mpnet")]
+    #[arg(long, default_value = defaults::REFERENCE)]
     pub reference: String,
     /// Categorize and generate without an LLM (the structural judge and lexical edits).
     #[arg(long)]
@@ -177,10 +178,10 @@ pub struct AuditArgs {
     #[arg(long, value_name = "DOMAIN")]
     pub steer: Option<String>,
     /// Target cosine above which a pair is a candidate.
-    #[arg(long, default_value_t = 0.9)]
+    #[arg(long, default_value_t = defaults::threshold(), allow_negative_numbers = true)]
     pub threshold: f32,
     /// The reference judge flags a pair when target − reference similarity exceeds this.
-    #[arg(long, default_value_t = 0.2)]
+    #[arg(long, default_value_t = defaults::gap())]
     pub gap: f32,
     /// Who judges whether a candidate pair differs in meaning: `structural` (offline, WordNet
     /// and rules) or `llm` (the endpoint reads every pair the structural judge does not call the
@@ -188,9 +189,9 @@ pub struct AuditArgs {
     #[arg(long, value_enum, default_value_t = JudgeChoice::Structural)]
     pub judge: JudgeChoice,
     /// Generated pairs per category.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = defaults::PER_CATEGORY)]
     pub per_category: usize,
-    /// Where the scripts are (default: ./sql if present, else the copies built into the binary).
+    /// Run your own stage scripts from DIR (same file names as sql/) instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
     pub sql: Option<PathBuf>,
     /// The output directory.
@@ -207,6 +208,17 @@ pub enum JudgeChoice {
     Llm,
 }
 
+/// Who flags a pair in `lookalike scrape` (the `judge` option of `lookalike_pairs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PairJudge {
+    /// MultiMon's gap rule on the reference encoder.
+    Reference,
+    /// The structural judge.
+    Structural,
+    /// Either one (the audit's rule).
+    Either,
+}
+
 /// `lookalike scrape` flags.
 #[derive(Debug, Args)]
 pub struct ScrapeArgs {
@@ -217,17 +229,26 @@ pub struct ScrapeArgs {
     #[arg(long)]
     pub column: Option<String>,
     /// The target encoder, e.g. a CLIP text tower.
-    #[arg(long, default_value = "minilm")]
+    #[arg(long, default_value = defaults::TARGET)]
     pub target: String,
     /// The reference encoder (`none` to judge structurally only).
-    #[arg(long, default_value = "mpnet")]
+    #[arg(long, default_value = defaults::REFERENCE)]
     pub reference: String,
     /// Who flags a pair: reference (MultiMon's gap rule), structural, or either.
-    #[arg(long, default_value = "either")]
-    pub judge: String,
-    /// More lookalike_pairs options, e.g. "threshold=0.92, gap=0.25, method=hnsw".
-    #[arg(long, default_value = "")]
-    pub options: String,
+    #[arg(long, value_enum, default_value_t = PairJudge::Either)]
+    pub judge: PairJudge,
+    /// Target cosine above which a pair is a candidate.
+    #[arg(long, default_value_t = defaults::threshold(), allow_negative_numbers = true)]
+    pub threshold: f32,
+    /// The reference judge flags a pair when target − reference similarity exceeds this.
+    #[arg(long, default_value_t = defaults::gap())]
+    pub gap: f32,
+    /// Instead of --threshold: strictly above this quantile of the corpus's pair similarities.
+    #[arg(long, value_name = "Q")]
+    pub quantile: Option<f64>,
+    /// The pair search: auto, exact, ivf or hnsw.
+    #[arg(long, default_value = "auto")]
+    pub method: String,
     /// The Parquet file to write.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -308,8 +329,8 @@ mod tests {
             panic!("not scrape")
         };
         assert_eq!(
-            (s.target.as_str(), s.reference.as_str(), s.judge.as_str()),
-            ("minilm", "mpnet", "either")
+            (s.target.as_str(), s.reference.as_str(), s.judge),
+            ("minilm", "mpnet", PairJudge::Either)
         );
     }
 

@@ -65,20 +65,7 @@ async fn run(cli: Cli) -> Result<()> {
                 anyhow::bail!("--offline and --llm/--llm-model contradict each other; give one");
             }
             let session = build_session(&cli.session).await?;
-            let llm = match audit.offline {
-                true => None,
-                false => {
-                    let client = session.llm().client("lookalike audit").map_err(|e| {
-                        anyhow::anyhow!("{e}\nor run the audit without an LLM: --offline")
-                    })?;
-                    Some(format!(
-                        "LLM {} at {}",
-                        client.config().model,
-                        client.config().base_url
-                    ))
-                }
-            };
-            return audit::run(&session, audit, llm).await;
+            return audit::run(&session, audit).await;
         }
         None => {}
     }
@@ -92,13 +79,12 @@ async fn run(cli: Cli) -> Result<()> {
         output: cli.output.clone(),
         quiet: cli.quiet,
     };
-    let vars = vars::parse(&cli.defines)?;
+    vars::define(&session, &cli.defines)?;
     for path in &cli.files {
-        shell::run_file(&session, path, &vars, &printer).await?;
+        shell::run_file(&session, path, &printer).await?;
     }
     for sql in &cli.commands {
-        let sql = vars::substitute(sql, &vars, "-c")?;
-        shell::run_sql(&session, &sql, &printer).await?;
+        shell::run_sql(&session, sql, &printer).await?;
     }
     if cli.files.is_empty() && cli.commands.is_empty() {
         shell::repl(&session, &printer).await?;

@@ -180,20 +180,15 @@ fn flatten_nested(batch: &RecordBatch) -> Result<RecordBatch> {
 }
 
 /// Runs a SQL file.
-pub async fn run_file(
-    session: &Lookalike,
-    path: &Path,
-    vars: &crate::vars::Vars,
-    printer: &Printer,
-) -> Result<()> {
-    let sql = read_script(path, vars)?;
+pub async fn run_file(session: &Lookalike, path: &Path, printer: &Printer) -> Result<()> {
+    let sql = read_script(path)?;
     run_sql(session, &sql, printer)
         .await
         .with_context(|| format!("in {}", path.display()))
 }
 
-/// A SQL file's text with its variables substituted.
-pub fn read_script(path: &Path, vars: &crate::vars::Vars) -> Result<String> {
+/// A SQL file's text.
+pub fn read_script(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let sql = String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
@@ -202,7 +197,13 @@ pub fn read_script(path: &Path, vars: &crate::vars::Vars) -> Result<String> {
             e.utf8_error().valid_up_to()
         )
     })?;
-    crate::vars::substitute(&sql, vars, &path.display().to_string())
+    if sql.contains("${") {
+        anyhow::bail!(
+            "{}: scripts read parameters as @variables now (@target, @threshold, or any -D NAME=VALUE as @NAME), not ${{name}}",
+            path.display()
+        );
+    }
+    Ok(sql)
 }
 
 /// The interactive shell: statements end with `;`; `\q` quits, `\h [function]` documents.

@@ -1,16 +1,19 @@
-//! `${name}` and `${name:-default}` in SQL scripts, set with `-D name=value`, so the scripts in
-//! sql/ run as they are (with their defaults) and the audit runs the same files per target.
+//! `-D name=value`: a session variable the SQL reads as `@name`. The audit's parameters
+//! (`@target`, `@threshold`, …) start at the audit's defaults and a `-D` value is parsed to
+//! their type; any other name is text. Values never enter the SQL text.
 
-use std::collections::BTreeMap;
+use anyhow::{bail, Context, Result};
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::ScalarValue;
+use lookalike_sql::variables::is_name;
+use lookalike_sql::Lookalike;
 
-use anyhow::{bail, Result};
-
-/// Variables by name.
-pub type Vars = BTreeMap<String, String>;
-
-/// Parses `-D` values (`name=value`).
-pub fn parse(defines: &[String]) -> Result<Vars> {
-    let mut vars = Vars::new();
+/// Sets the audit's defaults, then each `-D NAME=VALUE`.
+pub fn define(session: &Lookalike, defines: &[String]) -> Result<()> {
+    let known = lookalike_audit::config::script_variables();
+    for (name, _, value) in &known {
+        session.variables().set(name, value.clone())?;
+    }
     for define in defines {
         let Some((name, value)) = define.split_once('=') else {
             bail!("-D {define}: expected NAME=VALUE")
@@ -18,76 +21,36 @@ pub fn parse(defines: &[String]) -> Result<Vars> {
         if !is_name(name) {
             bail!("-D {define}: '{name}' is not a variable name (letters, digits, _)");
         }
-        vars.insert(name.to_string(), value.to_string());
+        let data_type = known
+            .iter()
+            .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
+            .map_or(DataType::Utf8, |(_, t, _)| t.clone());
+        let typed = ScalarValue::try_from_string(value.to_string(), &data_type)
+            .ok()
+            .filter(|v| !v.is_null() || value.is_empty())
+            .with_context(|| format!("-D {name}={value}: @{name} is a {data_type} value"))?;
+        session.variables().set(name, typed)?;
     }
-    Ok(vars)
-}
-
-fn is_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// Replaces every `${name}` and `${name:-default}` of `sql`; `origin` names the script in errors.
-pub fn substitute(sql: &str, vars: &Vars, origin: &str) -> Result<String> {
-    let mut out = String::with_capacity(sql.len());
-    let mut rest = sql;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
-            let line = sql[..sql.len() - rest.len() + start].matches('\n').count() + 1;
-            bail!("{origin}, line {line}: '${{' without a closing '}}'");
-        };
-        let body = &after[..end];
-        let (name, default) = match body.split_once(":-") {
-            Some((name, default)) => (name, Some(default)),
-            None => (body, None),
-        };
-        if !is_name(name) {
-            bail!(
-                "{origin}: '${{{body}}}' is not a variable (use ${{name}} or ${{name:-default}})"
-            );
-        }
-        match (vars.get(name), default) {
-            (Some(value), _) => out.push_str(value),
-            (None, Some(default)) => out.push_str(default),
-            (None, None) => bail!("{origin}: ${{{name}}} is not set; pass -D {name}=VALUE"),
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lookalike_sql::LookalikeConfig;
 
     #[test]
-    fn values_defaults_and_errors() {
-        let vars = parse(&["target=clip".into(), "gap=0.25".into()]).unwrap();
-        let sql = "SELECT '${target}', ${gap:-0.2}, '${reference:-mpnet}', '${empty:-}'";
-        assert_eq!(
-            substitute(sql, &vars, "x.sql").unwrap(),
-            "SELECT 'clip', 0.25, 'mpnet', ''"
-        );
-        assert!(substitute("${missing}", &vars, "x.sql")
-            .unwrap_err()
-            .to_string()
-            .contains("${missing} is not set; pass -D missing=VALUE"));
-        assert!(substitute("a\n${oops", &vars, "x.sql")
-            .unwrap_err()
-            .to_string()
-            .contains("x.sql, line 2"));
-        assert!(parse(&["1x=2".into()]).is_err());
-        assert!(parse(&["novalue".into()]).is_err());
-        assert_eq!(
-            substitute("no variables $ { }", &vars, "x").unwrap(),
-            "no variables $ { }"
-        );
+    fn defaults_typed_values_and_errors() {
+        let session = Lookalike::new(LookalikeConfig::default());
+        define(&session, &["gap=0.25".into(), "domain=cars, trucks; 'quoted'".into()]).unwrap();
+        let vars = session.variables();
+        assert_eq!(vars.get("gap"), Some(ScalarValue::Float32(Some(0.25))));
+        assert_eq!(vars.get("threshold"), Some(ScalarValue::Float32(Some(0.9))));
+        assert_eq!(vars.get("target"), Some(ScalarValue::Utf8(Some("minilm".into()))));
+        assert_eq!(vars.get("domain"), Some(ScalarValue::Utf8(Some("cars, trucks; 'quoted'".into()))));
+        let err = define(&session, &["threshold=high".into()]).unwrap_err().to_string();
+        assert!(err.contains("@threshold is a Float32 value"), "{err}");
+        assert!(define(&session, &["1x=2".into()]).is_err());
+        assert!(define(&session, &["novalue".into()]).is_err());
     }
 }

@@ -70,14 +70,14 @@ pub fn lookalike_pairs() -> &'static Documentation {
         Documentation::builder(
             SECTION,
             "Erroneous-agreement search (MultiMon's scrape step): every unordered pair of distinct texts of the source whose target cosine is above the threshold, judged by the reference encoder (target − reference > gap) and by the structural judge (failure_kind). A pair the structural judge reads as the same picture is never a failure. Output: id_a, text_a, id_b, text_b, target_sim, reference_sim, gap, kind, changes_meaning, verdict, flagged_by, ordered by target_sim descending then ids. Texts equal after normalising case, spacing and punctuation, repeats and excluded phrases are counted in a note, not returned. Options: threshold, quantile, gap, ceiling, exclude, mode (failures|candidates), judge (either (default, as the audit)|reference|structural), method (auto|exact|ivf|hnsw), probes and cells (IVF), k and quantization (HNSW), threads (1: reproducible HNSW), limit, id.",
-            "lookalike_pairs(source, text_column, target_model, reference_model [, 'key=value, …'])",
+            "lookalike_pairs(source, text_column, target_model [, reference_model] [, name => value, …])",
         )
-        .with_sql_example("SELECT text_a, text_b, target_sim, kind FROM lookalike_pairs('data/captions.txt', 'text', 'minilm', 'mpnet', 'judge=either, limit=5');")
+        .with_sql_example("SELECT text_a, text_b, target_sim, kind FROM lookalike_pairs('data/captions.txt', 'text', 'minilm', 'mpnet', judge => 'either', limit => 5);")
         .with_argument("source", "A registered table's name, a file path, or a query ('SELECT …').")
         .with_argument("text_column", "The column holding the texts.")
         .with_argument("target_model", "The encoder audited (e.g. a CLIP text tower).")
         .with_argument("reference_model", "The reference encoder, or NULL to judge structurally only.")
-        .with_argument("options", "Optional 'key=value, …' string; see the README.")
+        .with_argument("name => value", "Named options, typed: threshold => 0.95, mode => 'candidates', exclude => ['no dog'] …; see the README.")
         .build()
     });
     &DOC
@@ -88,13 +88,13 @@ pub fn offline_generate() -> &'static Documentation {
     static DOC: LazyLock<Documentation> = LazyLock::new(|| {
         Documentation::builder(
             SECTION,
-            "The generate step with no LLM: edits corpus sentences the way each failure kind calls for (negate, flip a spatial preposition, swap roles or attributes, change a number, the subject, the verb, the tense, add or remove an object, substitute an object) and keeps an edit only when failure_kind confirms its kind and that it changes meaning. Output: category, text_a (the corpus sentence), text_b (the edit); deterministic for a corpus and seed. Options: per_kind (20), seed (0), kinds (all ten, as 'negation;spatial;…').",
-            "offline_generate(source, text_column [, 'per_kind=20, seed=0, kinds=…'])",
+            "The generate step with no LLM: edits corpus sentences the way each failure kind calls for (negate, flip a spatial preposition, swap roles or attributes, change a number, the subject, the verb, the tense, add or remove an object, substitute an object) and keeps an edit only when failure_kind confirms its kind and that it changes meaning. Output: category, text_a (the corpus sentence), text_b (the edit); deterministic for a corpus and seed. Options: per_kind (20), seed (0), kinds (all ten; a list such as ['negation', 'spatial']).",
+            "offline_generate(source, text_column [, per_kind => 20, seed => 0, kinds => ['negation', …]])",
         )
-        .with_sql_example("SELECT category, text_a, text_b FROM offline_generate('SELECT ''two dogs on the left of a red car'' AS text', 'text', 'per_kind=1, kinds=spatial;quantifier');")
+        .with_sql_example("SELECT category, text_a, text_b FROM offline_generate('SELECT ''two dogs on the left of a red car'' AS text', 'text', per_kind => 1, kinds => ['spatial', 'quantifier']);")
         .with_argument("source", "A registered table's name, a file path, or a query ('SELECT …').")
         .with_argument("text_column", "The column holding the sentences to edit.")
-        .with_argument("options", "Optional 'key=value, …' string.")
+        .with_argument("name => value", "Named options (see the syntax above).")
         .with_related_udf("llm_generate")
         .build()
     });
@@ -139,11 +139,11 @@ pub fn llm_categorize() -> &'static Documentation {
         Documentation::builder(
             SECTION,
             "MultiMon's categorize step: sends the source's pairs (columns text_a, text_b, one text_a<TAB>text_b line each) with MultiMon's two-turn prompt, byte for byte, and returns the systematic failures the LLM names: rank, category, description, examples (the pairs it cites, as a list of {text_a, text_b}). Pairs that do not fit one context are sent in batches and categories with the same meaning merged. Options: a, b (column names), format (text = MultiMon's prompt, json = a structured answer), limit (most pairs sent).",
-            "llm_categorize(source [, 'a=text_a, b=text_b, format=text|json, limit=N'])",
+            "llm_categorize(source [, a => 'text_a', b => 'text_b', format => 'text'|'json', limit => N])",
         )
         .with_sql_example("SELECT category, description FROM llm_categorize('SELECT text_a, text_b FROM failures');")
         .with_argument("source", "A registered table's name, a file path, or a query ('SELECT …').")
-        .with_argument("options", "Optional 'key=value, …' string.")
+        .with_argument("name => value", "Named options (see the syntax above).")
         .with_related_udf("llm_generate")
         .build()
     });
@@ -156,11 +156,11 @@ pub fn llm_generate() -> &'static Documentation {
         Documentation::builder(
             SECTION,
             "MultiMon's generate step: for each category of the source (column category, and description when present) asks the LLM for new pairs with MultiMon's prompt, 41 per request, asking again (listing the pairs it has) until n distinct pairs. Parsing tolerates numbering, curly quotes, missing commas, code fences and prose. With domain=…, the prompt is steered and only pairs llm_relevant confirms are kept. Output: category, text_a, text_b. A category whose answer holds no pair is skipped with a note; it is an error only when all are.",
-            "llm_generate(source [, 'n=41, domain=…, category=category, description=description'])",
+            "llm_generate(source [, n => 41, domain => '…', category => 'category', description => 'description'])",
         )
-        .with_sql_example("SELECT category, text_a, text_b FROM llm_generate('SELECT ''Negation'' AS category, ''the encoder ignores not'' AS description', 'n=5');")
+        .with_sql_example("SELECT category, text_a, text_b FROM llm_generate('SELECT ''Negation'' AS category, ''the encoder ignores not'' AS description', n => 5);")
         .with_argument("source", "A table, file or query with a category column (and optionally description).")
-        .with_argument("options", "Optional 'key=value, …' string.")
+        .with_argument("name => value", "Named options (see the syntax above).")
         .with_related_udf("offline_generate")
         .build()
     });

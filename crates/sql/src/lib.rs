@@ -17,16 +17,19 @@ pub mod docs;
 pub mod encoders;
 pub mod error;
 pub mod llm;
+pub mod named;
 pub mod notes;
 pub mod offline;
 pub mod pairs;
 pub mod source;
 pub mod tables;
 pub mod udf;
+pub mod variables;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use datafusion::logical_expr::var_provider::VarType;
 use datafusion::logical_expr::{AggregateUDF, ScalarUDF};
 use datafusion::prelude::{SessionConfig, SessionContext};
 use lookalike_encode::{EncoderOptions, Models};
@@ -55,6 +58,7 @@ pub struct Lookalike {
     registry: Arc<EncoderRegistry>,
     notes: Arc<notes::Notes>,
     llm: Arc<llm::LlmService>,
+    variables: Arc<variables::Variables>,
 }
 
 impl Lookalike {
@@ -79,6 +83,10 @@ impl Lookalike {
         let ctx =
             SessionContext::new_with_config(SessionConfig::new().with_information_schema(true))
                 .enable_url_table();
+        let variables = Arc::new(variables::Variables::default());
+        ctx.register_variable(VarType::UserDefined, variables.clone());
+        ctx.register_relation_planner(Arc::new(named::NamedArguments))
+            .expect("registering a relation planner on a new session cannot fail");
         ctx.register_udf(ScalarUDF::from(udf::embed::EmbedFunc::new(
             registry.clone(),
         )));
@@ -114,6 +122,7 @@ impl Lookalike {
             registry,
             notes,
             llm: service,
+            variables,
         }
     }
 
@@ -130,6 +139,11 @@ impl Lookalike {
     /// The LLM behind the llm_* functions.
     pub fn llm(&self) -> &Arc<llm::LlmService> {
         &self.llm
+    }
+
+    /// The session's `@variables`.
+    pub fn variables(&self) -> &variables::Variables {
+        &self.variables
     }
 
     /// The encoders in use.

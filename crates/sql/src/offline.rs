@@ -8,15 +8,15 @@ use std::sync::Arc;
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::catalog::{Session, TableFunctionArgs, TableFunctionImpl, TableProvider};
-use datafusion::common::{plan_err, Result};
+use datafusion::common::{plan_err, Result, ScalarValue};
 use lookalike_taxonomy::{FailureKind, GENERATED_KINDS};
 
-use crate::computed::{key_values, options_arg, required_string_arg, whole, Compute, Computed};
+use crate::computed::{option_list, option_text, whole, CallArgs, Compute, Computed};
 use crate::llm::{generated_batch, generated_schema};
 
 const NAME: &str = "offline_generate";
 const USAGE: &str =
-    "offline_generate(source, text_column [, 'per_kind=20, seed=0, kinds=negation;spatial;…'])";
+    "offline_generate(source, text_column [, per_kind => 20, seed => 0, kinds => ['negation', 'spatial', …]])";
 
 /// The table function.
 #[derive(Debug, Default)]
@@ -24,12 +24,9 @@ pub struct OfflineGenerateFunc;
 
 impl TableFunctionImpl for OfflineGenerateFunc {
     fn call_with_args(&self, args: TableFunctionArgs) -> Result<Arc<dyn TableProvider>> {
-        let exprs = args.exprs();
-        if !(2..=3).contains(&exprs.len()) {
-            return plan_err!("{USAGE}: takes 2 or 3 arguments, got {}", exprs.len());
-        }
-        let source = required_string_arg(USAGE, exprs, 0, "source (a table, file or query)")?;
-        let column = required_string_arg(USAGE, exprs, 1, "text_column")?;
+        let call = CallArgs::evaluate(USAGE, &args, (2, 2), &["per_kind", "seed", "kinds"])?;
+        let source = call.required_string(0, "source (a table, file or query)")?;
+        let column = call.required_string(1, "text_column")?;
         let mut job = OfflineGenerate {
             source,
             column,
@@ -37,21 +34,21 @@ impl TableFunctionImpl for OfflineGenerateFunc {
             seed: 0,
             kinds: GENERATED_KINDS.to_vec(),
         };
-        let options = options_arg(USAGE, exprs, 2)?;
-        for (key, value) in key_values(NAME, &options, &["per_kind", "seed", "kinds"])? {
+        for (key, value) in call.options() {
             match key.as_str() {
-                "per_kind" => job.per_kind = whole(NAME, &key, &value, 0, 1_000_000)?,
-                "seed" => job.seed = whole(NAME, &key, &value, 0, usize::MAX)? as u64,
-                _ => job.kinds = kinds(&value)?,
+                "per_kind" => job.per_kind = whole(NAME, key, value, 0, 1_000_000)?,
+                "seed" => job.seed = whole(NAME, key, value, 0, usize::MAX)? as u64,
+                _ => job.kinds = kinds(value)?,
             }
         }
         crate::source::check(args.session(), NAME, &job.source)?;
-        Ok(Arc::new(Computed(job)))
+        Ok(Arc::new(Computed::new(job)))
     }
 }
 
-/// `negation;spatial` → the kinds, each one that can be generated.
-fn kinds(list: &str) -> Result<Vec<FailureKind>> {
+/// `['negation', 'spatial']` (or one name) → the kinds, each one that can be generated.
+fn kinds(value: &ScalarValue) -> Result<Vec<FailureKind>> {
+    let list = option_list(value).unwrap_or_else(|| vec![option_text(value)]);
     let names = || {
         GENERATED_KINDS
             .iter()
@@ -60,7 +57,7 @@ fn kinds(list: &str) -> Result<Vec<FailureKind>> {
             .join(", ")
     };
     let mut out = Vec::new();
-    for name in list.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+    for name in list.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
         match FailureKind::from_name(name) {
             Some(kind) if GENERATED_KINDS.contains(&kind) => out.push(kind),
             Some(_) => {
@@ -73,7 +70,7 @@ fn kinds(list: &str) -> Result<Vec<FailureKind>> {
         }
     }
     if out.is_empty() {
-        return plan_err!("{NAME}: kinds= names no kind (kinds: {})", names());
+        return plan_err!("{NAME}: kinds => names no kind (kinds: {})", names());
     }
     Ok(out)
 }

@@ -14,10 +14,11 @@ use datafusion::common::{plan_err, Result};
 use lookalike_llm::Category;
 
 use super::{exec_error, run, LlmService};
-use crate::computed::{key_values, options_arg, required_string_arg, whole, Compute, Computed};
+use crate::computed::{option_text, whole, CallArgs, Compute, Computed};
 
 const NAME: &str = "llm_categorize";
-const USAGE: &str = "llm_categorize(source [, 'a=text_a, b=text_b, format=text|json, limit=N'])";
+const USAGE: &str =
+    "llm_categorize(source [, a => 'text_a', b => 'text_b', format => 'text'|'json', limit => N])";
 
 /// The rows `llm_categorize` returns.
 pub fn categories_schema() -> SchemaRef {
@@ -52,11 +53,8 @@ impl LlmCategorizeFunc {
 
 impl TableFunctionImpl for LlmCategorizeFunc {
     fn call_with_args(&self, args: TableFunctionArgs) -> Result<Arc<dyn TableProvider>> {
-        let exprs = args.exprs();
-        if !(1..=2).contains(&exprs.len()) {
-            return plan_err!("{USAGE}: takes 1 or 2 arguments, got {}", exprs.len());
-        }
-        let source = required_string_arg(USAGE, exprs, 0, "source (a table, file or query)")?;
+        let call = CallArgs::evaluate(USAGE, &args, (1, 1), &["a", "b", "format", "limit"])?;
+        let source = call.required_string(0, "source (a table, file or query)")?;
         let mut job = Categorize {
             source,
             a: "text_a".into(),
@@ -65,8 +63,8 @@ impl TableFunctionImpl for LlmCategorizeFunc {
             limit: None,
             service: self.service.clone(),
         };
-        let options = options_arg(USAGE, exprs, 1)?;
-        for (key, value) in key_values(NAME, &options, &["a", "b", "format", "limit"])? {
+        for (key, raw) in call.options() {
+            let value = option_text(raw);
             match key.as_str() {
                 "a" => job.a = value,
                 "b" => job.b = value,
@@ -75,16 +73,16 @@ impl TableFunctionImpl for LlmCategorizeFunc {
                     "json" => job.json = true,
                     _ => {
                         return plan_err!(
-                            "{NAME}: format='{value}' is not text (MultiMon's prompt) or json"
+                            "{NAME}: format => '{value}' is not text (MultiMon's prompt) or json"
                         )
                     }
                 },
-                _ => job.limit = Some(whole(NAME, &key, &value, 1, usize::MAX)?),
+                _ => job.limit = Some(whole(NAME, key, raw, 1, usize::MAX)?),
             }
         }
         crate::source::check(args.session(), NAME, &job.source)?;
         self.service.client(NAME)?;
-        Ok(Arc::new(Computed(job)))
+        Ok(Arc::new(Computed::new(job)))
     }
 }
 

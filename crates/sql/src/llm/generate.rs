@@ -8,15 +8,15 @@ use std::sync::Arc;
 use datafusion::arrow::array::{ArrayRef, RecordBatch, StringArray};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::{Session, TableFunctionArgs, TableFunctionImpl, TableProvider};
-use datafusion::common::{exec_err, plan_err, Result};
+use datafusion::common::{exec_err, Result};
 use lookalike_llm::{Category, LlmError};
 
 use super::{exec_error, run, LlmService};
-use crate::computed::{key_values, options_arg, required_string_arg, whole, Compute, Computed};
+use crate::computed::{option_text, whole, CallArgs, Compute, Computed};
 
 const NAME: &str = "llm_generate";
 const USAGE: &str =
-    "llm_generate(source [, 'n=41, domain=…, category=category, description=description'])";
+    "llm_generate(source [, n => 41, domain => '…', category => 'category', description => 'description'])";
 
 /// The rows `llm_generate` and `offline_generate` return: a pair written to show a category.
 pub fn generated_schema() -> SchemaRef {
@@ -58,16 +58,13 @@ impl LlmGenerateFunc {
 
 impl TableFunctionImpl for LlmGenerateFunc {
     fn call_with_args(&self, args: TableFunctionArgs) -> Result<Arc<dyn TableProvider>> {
-        let exprs = args.exprs();
-        if !(1..=2).contains(&exprs.len()) {
-            return plan_err!("{USAGE}: takes 1 or 2 arguments, got {}", exprs.len());
-        }
-        let source = required_string_arg(
+        let call = CallArgs::evaluate(
             USAGE,
-            exprs,
-            0,
-            "source (a table, file or query of categories)",
+            &args,
+            (1, 1),
+            &["n", "domain", "category", "description"],
         )?;
+        let source = call.required_string(0, "source (a table, file or query of categories)")?;
         let mut job = Generate {
             source,
             n: 41,
@@ -76,19 +73,18 @@ impl TableFunctionImpl for LlmGenerateFunc {
             description: "description".into(),
             service: self.service.clone(),
         };
-        let options = options_arg(USAGE, exprs, 1)?;
-        for (key, value) in key_values(NAME, &options, &["n", "domain", "category", "description"])?
-        {
+        for (key, raw) in call.options() {
+            let value = option_text(raw);
             match key.as_str() {
-                "n" => job.n = whole(NAME, &key, &value, 1, 100_000)?,
-                "domain" => job.domain = Some(value).filter(|d| !d.is_empty()),
+                "n" => job.n = whole(NAME, key, raw, 1, 100_000)?,
+                "domain" => job.domain = (!raw.is_null()).then_some(value).filter(|d| !d.is_empty()),
                 "category" => job.category = value,
                 _ => job.description = value,
             }
         }
         crate::source::check(args.session(), NAME, &job.source)?;
         self.service.client(NAME)?;
-        Ok(Arc::new(Computed(job)))
+        Ok(Arc::new(Computed::new(job)))
     }
 }
 

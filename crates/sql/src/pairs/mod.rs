@@ -1,25 +1,23 @@
-//! `lookalike_pairs(source, text_column, target, reference [, options])`: erroneous-agreement
+//! `lookalike_pairs(source, text_column, target [, reference] [, name => value, …])`: erroneous-agreement
 //! search as a table function.
 //!
-//! Arguments are checked while planning; the search runs when the table is scanned, so an
-//! `EXPLAIN` costs nothing and the embedding work happens off the planner.
+//! Arguments are checked while planning; the search runs when the plan executes, so an
+//! `EXPLAIN` costs nothing and `EXPLAIN ANALYZE` shows the rows and time.
 
 mod options;
 mod scrape;
 
 use std::sync::Arc;
 
+use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::{Session, TableFunctionArgs, TableFunctionImpl, TableProvider};
 use datafusion::common::{plan_err, Result};
-use datafusion::datasource::memory::MemorySourceConfig;
-use datafusion::logical_expr::{Expr, TableType};
-use datafusion::physical_plan::ExecutionPlan;
 
 pub use options::{parse as parse_options, Judge, Mode, PairsOptions, Threshold};
 pub use scrape::ScrapeReport;
 
-use crate::computed::{required_string_arg, string_arg};
+use crate::computed::{CallArgs, Compute, Computed};
 use crate::encoders::EncoderRegistry;
 use crate::notes::Notes;
 
@@ -81,31 +79,23 @@ impl LookalikePairsFunc {
     }
 }
 
-const USAGE: &str =
-    "lookalike_pairs(source, text_column, target_model, reference_model [, 'key=value, …'])";
+const USAGE: &str = "lookalike_pairs(source, text_column, target_model [, reference_model] [, name => value, …])";
 
 impl TableFunctionImpl for LookalikePairsFunc {
     fn call_with_args(&self, args: TableFunctionArgs) -> Result<Arc<dyn TableProvider>> {
-        let exprs = args.exprs();
-        if !(4..=5).contains(&exprs.len()) {
-            return plan_err!("{USAGE}: takes 4 or 5 arguments, got {}", exprs.len());
-        }
-        let source = required_string_arg(USAGE, exprs, 0, "source (a table name or file path)")?;
-        let text_column = required_string_arg(USAGE, exprs, 1, "text_column")?;
-        let target = required_string_arg(USAGE, exprs, 2, "target_model")?;
-        // NULL or 'none' as the reference: judge structurally only.
-        let reference = string_arg(USAGE, exprs, 3, "reference_model")?
+        let call = CallArgs::evaluate(USAGE, &args, (3, 4), &options::KEYS)?;
+        let source = call.required_string(0, "source (a table name or file path)")?;
+        let text_column = call.required_string(1, "text_column")?;
+        let target = call.required_string(2, "target_model")?;
+        // Absent, NULL or 'none' as the reference: judge structurally only.
+        let reference = call
+            .string(3, "reference_model")?
             .filter(|r| !r.eq_ignore_ascii_case("none"));
-        let options = match exprs.len() {
-            5 => options::parse(&string_arg(USAGE, exprs, 4, "options")?.unwrap_or_default())?,
-            _ => PairsOptions::default(),
-        };
-        if reference.is_none()
-            && options.judge == Judge::Reference
-            && options.mode == Mode::Failures
+        let options = options::parse(call.options())?;
+        if reference.is_none() && options.judge == Judge::Reference && options.mode == Mode::Failures
         {
             return plan_err!(
-                "{USAGE}: without a reference model, give judge=structural (or mode=candidates)"
+                "{USAGE}: without a reference model, give judge => 'structural' (or mode => 'candidates')"
             );
         }
         for model in std::iter::once(&target).chain(reference.as_ref()) {
@@ -114,7 +104,7 @@ impl TableFunctionImpl for LookalikePairsFunc {
             })?;
         }
         crate::source::check(args.session(), "lookalike_pairs", &source)?;
-        Ok(Arc::new(PairsTable {
+        Ok(Arc::new(Computed::new(PairsJob {
             request: scrape::Request {
                 source,
                 text_column,
@@ -124,41 +114,44 @@ impl TableFunctionImpl for LookalikePairsFunc {
             },
             registry: self.registry.clone(),
             notes: self.notes.clone(),
-        }))
+        })))
     }
 }
 
-/// The result of one call, computed when scanned.
-#[derive(Debug)]
-struct PairsTable {
+/// One call's search, run when the plan executes.
+struct PairsJob {
     request: scrape::Request,
     registry: Arc<EncoderRegistry>,
     notes: Arc<Notes>,
 }
 
+impl std::fmt::Debug for PairsJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let r = &self.request;
+        write!(
+            f,
+            "lookalike_pairs source={:?} column={:?} target={:?} reference={:?} threshold={:?} mode={:?} judge={:?} method={:?}",
+            r.source,
+            r.text_column,
+            r.target,
+            r.reference,
+            r.options.threshold,
+            r.options.mode,
+            r.options.judge,
+            r.options.search.method
+        )
+    }
+}
+
 #[async_trait::async_trait]
-impl TableProvider for PairsTable {
+impl Compute for PairsJob {
     fn schema(&self) -> SchemaRef {
         pairs_schema()
     }
 
-    fn table_type(&self) -> TableType {
-        TableType::Temporary
-    }
-
-    async fn scan(
-        &self,
-        state: &dyn Session,
-        projection: Option<&Vec<usize>>,
-        _filters: &[Expr],
-        _limit: Option<usize>,
-    ) -> Result<Arc<dyn ExecutionPlan>> {
-        let (batch, report) = scrape::run(state, &self.request, self.registry.clone()).await?;
+    async fn compute(&self, session: &dyn Session) -> Result<RecordBatch> {
+        let (batch, report) = scrape::run(session, &self.request, self.registry.clone()).await?;
         self.notes.push(report.to_string());
-        Ok(MemorySourceConfig::try_new_exec(
-            &[vec![batch]],
-            pairs_schema(),
-            projection.cloned(),
-        )?)
+        Ok(batch)
     }
 }

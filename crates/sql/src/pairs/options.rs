@@ -1,6 +1,7 @@
-//! The options string of `lookalike_pairs`: `'key=value, key=value'`.
+//! The named options of `lookalike_pairs`: `threshold => 0.95, mode => 'candidates'`.
 
-use datafusion::common::{plan_err, Result};
+use datafusion::common::{plan_err, Result, ScalarValue};
+use crate::computed::{option_list, option_text};
 use lookalike_pairs::{Method, PairRule, Quantization, SearchOptions, MULTIMON_EXCLUDED_PHRASES};
 
 /// Which pairs the table function returns.
@@ -66,22 +67,23 @@ impl Default for PairsOptions {
     }
 }
 
-/// The keys, for messages.
-const KEYS: &str = "threshold, quantile, gap, ceiling, k, method, exact, quantization, probes, cells, threads, exclude, mode, judge, limit, id";
+/// The option names.
+pub const KEYS: [&str; 16] = [
+    "threshold", "quantile", "gap", "ceiling", "k", "method", "exact", "quantization", "probes",
+    "cells", "threads", "exclude", "mode", "judge", "limit", "id",
+];
 
-/// Parses `'threshold=0.9, gap=0.2, k=32, method=exact, exclude=default|none|a;b, mode=candidates, judge=either, limit=100'`.
-pub fn parse(text: &str) -> Result<PairsOptions> {
+/// Resolves the named options (`exclude` takes a list of phrases, `'default'` or `'none'`).
+pub fn parse(items: &[(String, ScalarValue)]) -> Result<PairsOptions> {
     let mut options = PairsOptions::default();
-    for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let Some((key, value)) = item.split_once('=') else {
-            return plan_err!("lookalike_pairs: option '{item}' is not key=value (keys: {KEYS})");
-        };
-        let (key, value) = (key.trim().to_ascii_lowercase(), value.trim());
+    for (key, raw) in items {
+        let text = option_text(raw);
+        let (key, value) = (key.to_ascii_lowercase(), text.trim());
         let number = |min: f64, max: f64| -> Result<f64> {
             match value.parse::<f64>() {
                 Ok(x) if (min..=max).contains(&x) => Ok(x),
-                Ok(x) => plan_err!("lookalike_pairs: {key}={x} is outside [{min}, {max}]"),
-                Err(_) => plan_err!("lookalike_pairs: {key}='{value}' is not a number"),
+                Ok(x) => plan_err!("lookalike_pairs: {key} => {x} is outside [{min}, {max}]"),
+                Err(_) => plan_err!("lookalike_pairs: {key} => '{value}' is not a number"),
             }
         };
         match key.as_str() {
@@ -93,7 +95,7 @@ pub fn parse(text: &str) -> Result<PairsOptions> {
             "ceiling" | "reference_ceiling" => options.rule.reference_ceiling = Some(number(-1.0, 1.0)? as f32),
             "k" => match value.parse::<i64>() {
                 Ok(k) if k > 0 => options.search.initial_k = k as usize,
-                _ => return plan_err!("lookalike_pairs: k={value} must be a positive whole number"),
+                _ => return plan_err!("lookalike_pairs: k => {value} must be a positive whole number"),
             },
             "method" => {
                 options.search.method = match value.to_ascii_lowercase().as_str() {
@@ -101,14 +103,14 @@ pub fn parse(text: &str) -> Result<PairsOptions> {
                     "exact" => Method::Exact,
                     "hnsw" => Method::Hnsw,
                     "ivf" => Method::Ivf,
-                    _ => return plan_err!("lookalike_pairs: method='{value}' is not auto, exact, ivf or hnsw"),
+                    _ => return plan_err!("lookalike_pairs: method => '{value}' is not auto, exact, ivf or hnsw"),
                 }
             }
             "exact" => {
                 options.search.method = match value.to_ascii_lowercase().as_str() {
                     "true" | "yes" | "1" => Method::Exact,
                     "false" | "no" | "0" => Method::Auto,
-                    _ => return plan_err!("lookalike_pairs: exact='{value}' is not true or false"),
+                    _ => return plan_err!("lookalike_pairs: exact => '{value}' is not true or false"),
                 }
             }
             "quantization" => {
@@ -116,29 +118,32 @@ pub fn parse(text: &str) -> Result<PairsOptions> {
                     "f32" => Quantization::F32,
                     "f16" => Quantization::F16,
                     "i8" => Quantization::I8,
-                    _ => return plan_err!("lookalike_pairs: quantization='{value}' is not f32, f16 or i8"),
+                    _ => return plan_err!("lookalike_pairs: quantization => '{value}' is not f32, f16 or i8"),
                 }
             }
             "probes" => match value.parse::<i64>() {
                 Ok(p) if p > 0 => options.search.ivf.probes = p as usize,
-                _ => return plan_err!("lookalike_pairs: probes={value} must be a positive whole number"),
+                _ => return plan_err!("lookalike_pairs: probes => {value} must be a positive whole number"),
             },
             "cells" => match value.parse::<i64>() {
                 Ok(c) if c >= 0 => options.search.ivf.cells = c as usize,
-                _ => return plan_err!("lookalike_pairs: cells={value} must be a whole number ≥ 0 (0: about 4√n)"),
+                _ => return plan_err!("lookalike_pairs: cells => {value} must be a whole number ≥ 0 (0: about 4√n)"),
             },
+            "exclude" if option_list(raw).is_some() => {
+                options.rule.excluded_phrases = option_list(raw).unwrap_or_default();
+            }
             "exclude" => {
                 options.rule.excluded_phrases = match value.to_ascii_lowercase().as_str() {
                     "default" | "multimon" => MULTIMON_EXCLUDED_PHRASES.iter().map(|p| p.to_string()).collect(),
                     "none" => Vec::new(),
-                    _ => value.split(';').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect(),
+                    _ => vec![value.to_string()],
                 }
             }
             "mode" => {
                 options.mode = match value.to_ascii_lowercase().as_str() {
                     "failures" => Mode::Failures,
                     "candidates" => Mode::Candidates,
-                    _ => return plan_err!("lookalike_pairs: mode='{value}' is not failures or candidates"),
+                    _ => return plan_err!("lookalike_pairs: mode => '{value}' is not failures or candidates"),
                 }
             }
             "judge" => {
@@ -146,21 +151,21 @@ pub fn parse(text: &str) -> Result<PairsOptions> {
                     "reference" => Judge::Reference,
                     "structural" => Judge::Structural,
                     "either" => Judge::Either,
-                    _ => return plan_err!("lookalike_pairs: judge='{value}' is not reference, structural or either"),
+                    _ => return plan_err!("lookalike_pairs: judge => '{value}' is not reference, structural or either"),
                 }
             }
             "limit" => match value.parse::<i64>() {
                 Ok(n) if n >= 0 => options.limit = Some(n as usize),
-                _ => return plan_err!("lookalike_pairs: limit={value} must be a whole number ≥ 0"),
+                _ => return plan_err!("lookalike_pairs: limit => {value} must be a whole number ≥ 0"),
             },
             // HNSW built by one thread gives the same pairs on every run; more threads build
             // faster but interleave insertions, so a rerun may miss a different handful.
             "threads" => match value.parse::<i64>() {
                 Ok(n) if (0..=1024).contains(&n) => options.search.threads = n as usize,
-                _ => return plan_err!("lookalike_pairs: threads={value} must be a whole number in [0, 1024] (0: every core)"),
+                _ => return plan_err!("lookalike_pairs: threads => {value} must be a whole number in [0, 1024] (0: every core)"),
             },
             "id" => options.id_column = Some(value.to_string()),
-            _ => return plan_err!("lookalike_pairs: unknown option '{key}' (keys: {KEYS})"),
+            _ => return plan_err!("lookalike_pairs: unknown option '{key}' (options: {})", KEYS.join(", ")),
         }
     }
     if let Threshold::Value(t) = options.threshold {
@@ -177,9 +182,18 @@ pub fn parse(text: &str) -> Result<PairsOptions> {
 mod tests {
     use super::*;
 
+    fn named(items: &[(&str, ScalarValue)]) -> Result<PairsOptions> {
+        let items: Vec<_> = items.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        parse(&items)
+    }
+
+    fn text(s: &str) -> ScalarValue {
+        ScalarValue::Utf8(Some(s.into()))
+    }
+
     #[test]
     fn defaults_are_multimon() {
-        let o = parse("").unwrap();
+        let o = parse(&[]).unwrap();
         assert_eq!(o.threshold, Threshold::Value(0.9));
         assert_eq!(o.rule.gap, Some(0.2));
         assert_eq!(o.rule.excluded_phrases.len(), 7);
@@ -188,36 +202,45 @@ mod tests {
 
     #[test]
     fn options_parse() {
-        let o = parse("threshold=0.95, gap=none, k=32, method=hnsw, exclude=no dog; no cat, mode=candidates, judge=either, limit=10").unwrap();
+        let phrases = ScalarValue::List(ScalarValue::new_list_nullable(
+            &[text("no dog"), text("no cat, ever")],
+            &datafusion::arrow::datatypes::DataType::Utf8,
+        ));
+        let o = named(&[
+            ("threshold", ScalarValue::Float64(Some(0.95))),
+            ("gap", ScalarValue::Null),
+            ("k", ScalarValue::Int64(Some(32))),
+            ("method", text("hnsw")),
+            ("exclude", phrases),
+            ("mode", text("candidates")),
+            ("judge", text("either")),
+            ("limit", ScalarValue::Int64(Some(10))),
+        ])
+        .unwrap();
         assert_eq!(o.threshold, Threshold::Value(0.95));
         assert_eq!(o.rule.target_threshold, 0.95);
         assert_eq!(o.rule.gap, None);
         assert_eq!(o.search.initial_k, 32);
         assert_eq!(o.search.method, Method::Hnsw);
-        assert_eq!(o.rule.excluded_phrases, vec!["no dog", "no cat"]);
-        assert_eq!(
-            (o.mode, o.judge, o.limit),
-            (Mode::Candidates, Judge::Either, Some(10))
-        );
+        assert_eq!(o.rule.excluded_phrases, vec!["no dog", "no cat, ever"]);
+        assert_eq!((o.mode, o.judge, o.limit), (Mode::Candidates, Judge::Either, Some(10)));
     }
 
     #[test]
     fn bad_options_say_what_is_wrong() {
-        let err = |s: &str| parse(s).unwrap_err().to_string();
-        assert!(err("threshold=1.5").contains("threshold=1.5 is outside [-1, 1]"));
-        assert!(err("k=0").contains("k=0 must be a positive"));
-        assert!(err("k=-3").contains("k=-3 must be a positive"));
-        assert!(err("colour=red").contains("unknown option 'colour'"));
-        assert!(err("gap").contains("is not key=value"));
-        assert!(err("gap=-0.1").contains("outside [0, 2]"));
-        assert!(err("threads=-1").contains("threads=-1 must be a whole number"));
-        assert!(err("probes=0").contains("probes=0 must be a positive whole number"));
-        assert!(err("method=annoy").contains("not auto, exact, ivf or hnsw"));
-        let o = parse("method=ivf, probes=32, cells=500").unwrap();
-        assert_eq!(
-            (o.search.method, o.search.ivf.probes, o.search.ivf.cells),
-            (Method::Ivf, 32, 500)
-        );
-        assert_eq!(parse("threads=1").unwrap().search.threads, 1);
+        let err = |k: &str, v: ScalarValue| named(&[(k, v)]).unwrap_err().to_string();
+        let int = |n| ScalarValue::Int64(Some(n));
+        assert!(err("threshold", ScalarValue::Float64(Some(1.5))).contains("threshold => 1.5 is outside [-1, 1]"));
+        assert!(err("threshold", text("high")).contains("threshold => 'high' is not a number"));
+        assert!(err("k", int(0)).contains("k => 0 must be a positive"));
+        assert!(err("k", int(-3)).contains("k => -3 must be a positive"));
+        assert!(err("colour", text("red")).contains("unknown option 'colour'"));
+        assert!(err("gap", ScalarValue::Float64(Some(-0.1))).contains("outside [0, 2]"));
+        assert!(err("threads", int(-1)).contains("threads => -1 must be a whole number"));
+        assert!(err("probes", int(0)).contains("probes => 0 must be a positive whole number"));
+        assert!(err("method", text("annoy")).contains("not auto, exact, ivf or hnsw"));
+        let o = named(&[("method", text("ivf")), ("probes", int(32)), ("cells", int(500))]).unwrap();
+        assert_eq!((o.search.method, o.search.ivf.probes, o.search.ivf.cells), (Method::Ivf, 32, 500));
+        assert_eq!(named(&[("threads", int(1))]).unwrap().search.threads, 1);
     }
 }

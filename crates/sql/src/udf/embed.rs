@@ -90,7 +90,13 @@ impl ScalarUDFImpl for EmbedFunc {
     }
 
     fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
-        let name = model_name("embed", args.scalar_arguments.first().copied().flatten())?;
+        // A model given as a `@variable` is known only when the plan runs: then the vectors
+        // come as a plain list (cosine_sim takes either).
+        let Some(model) = args.scalar_arguments.first().copied().flatten() else {
+            let item = Arc::new(Field::new("item", DataType::Float32, true));
+            return Ok(Arc::new(Field::new(self.name(), DataType::List(item), true)));
+        };
+        let name = model_name("embed", Some(model))?;
         let loaded = self.registry.get(name).plan("embed")?;
         Ok(Arc::new(Field::new(
             self.name(),
@@ -101,7 +107,7 @@ impl ScalarUDFImpl for EmbedFunc {
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let ColumnarValue::Scalar(model) = &args.args[0] else {
-            return exec_err!("embed: the model must be a constant string");
+            return exec_err!("embed: the model must be a constant string or @variable, not a column");
         };
         let name = model_name("embed", Some(model))?;
         let scalar_input = matches!(args.args[1], ColumnarValue::Scalar(_));
@@ -131,6 +137,10 @@ impl ScalarUDFImpl for EmbedFunc {
             Arc::new(Float32Array::from(values)),
             Some(nulls),
         )?);
+        let array = match args.return_field.data_type() {
+            DataType::List(_) => cast(&array, args.return_field.data_type())?,
+            _ => array,
+        };
         if scalar_input {
             return Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(
                 &array, 0,
