@@ -12,7 +12,9 @@
 use crate::search::check_range;
 use crate::PairsError;
 
-/// MultiMon's seven excluded phrases.
+/// MultiMon's seven excluded phrases: a text holding one asks for an absence or a refusal
+/// ("there is no", "unable"), which a generated image gets trivially wrong, so such a pair
+/// says nothing about the encoder.
 pub const MULTIMON_EXCLUDED_PHRASES: [&str; 7] = [
     "there is no",
     "unable",
@@ -69,7 +71,8 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    /// Whether the pair is a failure.
+    /// True only for [`Verdict::Failure`]: the pair passed every condition of the rule, so it
+    /// counts as an erroneous agreement of the target encoder.
     pub fn is_failure(self) -> bool {
         self == Verdict::Failure
     }

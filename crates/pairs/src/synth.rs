@@ -11,7 +11,8 @@ use rayon::prelude::*;
 
 use crate::rng::SplitMix64;
 
-/// Shape of the synthetic data.
+/// Shape of the synthetic data: how many rows, how they clump into clusters and how noisy each
+/// row is (see [`crate::synth`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClusteredSpec {
     /// Rows to generate.

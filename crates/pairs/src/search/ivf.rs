@@ -46,7 +46,8 @@ pub struct IvfStats {
     pub dot_products: u64,
 }
 
-/// Most cells a search uses.
+/// Most cells a search uses, whatever [`IvfParams::cells`] asks: assigning a row costs one dot
+/// product per cell, so this caps the assignment and k-means training cost.
 pub const MAX_CELLS: usize = 1 << 16;
 /// Rows per rayon task when scoring rows against the centroids.
 const ASSIGN_BLOCK: usize = 64;

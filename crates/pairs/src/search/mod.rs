@@ -39,7 +39,8 @@ pub struct Candidate {
     pub target_sim: f32,
 }
 
-/// Which search to run.
+/// Which similarity join finds the candidate pairs: the exact one, which cannot miss a pair,
+/// or an approximate one, which may miss a few but scores every pair it reports exactly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Method {
     /// Exact up to [`AUTO_EXACT_MAX_ROWS`] rows, IVF above.
@@ -67,7 +68,8 @@ pub enum Quantization {
     I8,
 }
 
-/// usearch HNSW graph parameters.
+/// usearch HNSW graph parameters for [`Method::Hnsw`]: larger values build and search more
+/// slowly and miss fewer pairs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct HnswParams {
     /// Edges per node (usearch `connectivity`, HNSW's `M`).
@@ -95,7 +97,8 @@ impl Default for HnswParams {
     }
 }
 
-/// Partitioned (IVF) search parameters.
+/// Partitioned (IVF) search parameters, for [`Method::Ivf`] and for [`Method::Auto`] above
+/// [`AUTO_EXACT_MAX_ROWS`] rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct IvfParams {
     /// Cells (k-means centroids); 0 chooses about `4 sqrt(n)`; at most [`MAX_CELLS`]
@@ -125,16 +128,18 @@ impl Default for IvfParams {
 pub struct SearchOptions {
     /// Exact, IVF, HNSW, or chosen by size.
     pub method: Method,
-    /// HNSW storage type.
+    /// How the HNSW index stores vectors; trades memory for ranking noise, never changes a
+    /// reported similarity. Used only by [`Method::Hnsw`].
     pub quantization: Quantization,
     /// First `k` of the HNSW self-join; rows whose `k`-th neighbour is still above the
     /// threshold search again with `k` doubled.
     pub initial_k: usize,
     /// Worker threads; 0 uses the current rayon pool.
     pub threads: usize,
-    /// HNSW graph parameters.
+    /// HNSW graph parameters; used only by [`Method::Hnsw`].
     pub hnsw: HnswParams,
-    /// Partitioned-search parameters.
+    /// Partitioned-search parameters; used by [`Method::Ivf`], and by [`Method::Auto`] on
+    /// large inputs.
     pub ivf: IvfParams,
 }
 
@@ -184,7 +189,8 @@ pub fn find_pairs(
     find_pairs_with_report(vectors, dim, threshold, options).map(|(pairs, _)| pairs)
 }
 
-/// [`find_pairs`], also returning which method ran and the HNSW counts.
+/// [`find_pairs`], also returning which method ran and its HNSW or IVF counts, for tuning
+/// and benchmarks.
 ///
 /// # Errors
 /// As [`find_pairs`].
