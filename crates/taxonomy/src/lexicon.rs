@@ -126,7 +126,8 @@ impl Lexicon {
         BUILTIN.get_or_init(|| Lexicon::embedded().expect("the embedded lexicon parses (tested)"))
     }
 
-    /// Parses the embedded lists afresh.
+    /// Parses the embedded lists afresh, returning a parse error where [`Lexicon::builtin`]
+    /// would panic; a fresh copy for tests that check the compiled-in files.
     pub fn embedded() -> Result<Lexicon, LexiconError> {
         let mut lex = Lexicon::default();
         for &(name, role, text) in EMBEDDED {

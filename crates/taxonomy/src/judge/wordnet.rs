@@ -10,16 +10,17 @@ use std::sync::OnceLock;
 
 use crate::error::LexiconError;
 
-/// A part of speech, as WordNet files it.
+/// A part of speech, as WordNet files it: each has its own index, data and exception files,
+/// so a word is looked up as one part of speech at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pos {
-    /// `n`.
+    /// Nouns (`n` in WordNet's files).
     Noun,
-    /// `v`.
+    /// Verbs (`v`).
     Verb,
-    /// `a` and `s` (satellites).
+    /// Adjectives: heads `a` and satellites `s`.
     Adj,
-    /// `r`.
+    /// Adverbs (`r`).
     Adv,
 }
 
@@ -79,7 +80,8 @@ struct Synset {
     up: Vec<u32>,
 }
 
-/// The WordNet database, loaded once.
+/// The WordNet database, loaded once: the judge asks it whether two words are synonyms,
+/// whether one is a more general word for the other, and what kind of thing a word names.
 #[derive(Debug, Default)]
 pub struct WordNet {
     /// `lemma` (lowercase, spaces as `_`) → synsets per part of speech, most frequent first.
