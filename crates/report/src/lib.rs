@@ -86,7 +86,8 @@ pub struct CategoryRow {
     pub description: String,
     /// Scraped failure pairs in this category.
     pub pairs: u64,
-    /// Generated pairs verified.
+    /// New pairs generated for this category and verified (embedded by the target encoder and
+    /// judged): the denominator of [`success_rate`](CategoryRow::success_rate).
     pub generated: u64,
     /// Generated pairs the target encoder embeds above the threshold.
     pub agreed: u64,
