@@ -24,11 +24,11 @@ use crate::transport::{Failure, StatusService, Target};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
-    /// Instructions.
+    /// Instructions that frame the whole conversation, ahead of the user's turns.
     System,
-    /// The user (our prompts).
+    /// The user: our prompts (MultiMon's and ours, see [`crate::prompts`]).
     User,
-    /// The model.
+    /// The model: an earlier answer replayed, as in the categorize conversation's second turn.
     Assistant,
 }
 
@@ -50,7 +50,7 @@ impl ChatMessage {
         }
     }
 
-    /// An assistant message.
+    /// An assistant message: a model's earlier answer, replayed so the next turn follows it.
     pub fn assistant(content: impl Into<String>) -> Self {
         ChatMessage {
             role: Role::Assistant,

@@ -4,7 +4,8 @@
 
 use std::path::PathBuf;
 
-/// Result alias for this crate.
+/// `Result` with [`LlmError`] as the default error: what every fallible call of this crate
+/// returns.
 pub type Result<T, E = LlmError> = std::result::Result<T, E>;
 
 /// How to configure an endpoint, shown whenever none is configured.
