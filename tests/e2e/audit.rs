@@ -671,3 +671,84 @@ fn audit_with_the_llm_judge() {
         "{err}"
     );
 }
+
+/// Values reach the scripts as typed variables: a domain with commas, quotes, `&` and non-ASCII
+/// arrives at the LLM verbatim and is recorded in the report; a model name with a quote is an
+/// unknown model, found before any stage runs.
+#[test]
+fn audit_parameters_pass_through_verbatim_or_fail_before_any_stage() {
+    if !has_model("minilm") || !has_model("mpnet") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(dir.path(), 300);
+    let cache = dir.path().join("cache");
+    let out = dir.path().join("out");
+    let (c, o) = (corpus.to_str().unwrap(), out.to_str().unwrap());
+
+    let run = audit(
+        &[
+            "--corpus",
+            c,
+            "--target",
+            "min'ilm",
+            "--offline",
+            "--out",
+            o,
+        ],
+        &cache,
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr).to_string();
+    assert!(!run.status.success());
+    assert!(stderr.contains("unknown model 'min'ilm'"), "{stderr}");
+    assert!(!stderr.contains("scrape "), "no stage may run: {stderr}");
+    assert!(
+        !cache.exists() || walk(&cache).is_empty(),
+        "nothing embedded"
+    );
+
+    let domain = r#"cars, trucks; "quoted" & ünïcode"#;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let heard = seen.clone();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(crate::mock::MockServer::start(move |request| {
+        heard.lock().unwrap().push(request.all_text());
+        crate::canned::clean(request)
+    }));
+    let run = audit(
+        &[
+            "--corpus",
+            c,
+            "--target",
+            "minilm",
+            "--llm",
+            &server.base_url,
+            "--llm-model",
+            "mock-1",
+            "--steer",
+            domain,
+            "--per-category",
+            "5",
+            "--out",
+            o,
+        ],
+        &cache,
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let asked = seen.lock().unwrap().clone();
+    let steering = asked.iter().filter(|text| text.contains(domain)).count();
+    assert!(
+        steering > 0,
+        "no request carried the domain verbatim among {}",
+        asked.len()
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("cars, trucks; &quot;quoted&quot; &amp; ünïcode"),
+        "the report records the domain"
+    );
+}

@@ -362,3 +362,41 @@ fn llm_errors_are_named() {
         "{err}"
     );
 }
+
+/// Planning sends nothing: EXPLAIN of every llm_* function leaves the endpoint untouched, while
+/// running one query does reach it.
+#[test]
+fn explain_of_llm_functions_sends_no_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let mut server = Server::start(canned::clean);
+    let explained = run(
+        &server.url(),
+        dir.path(),
+        &cache,
+        &[
+            "EXPLAIN SELECT llm_judge(text_a, text_b) FROM pairs",
+            "EXPLAIN SELECT llm_relevant('a dog', 'a cat', 'pets')",
+            "EXPLAIN SELECT llm_summarize(text_a) FROM pairs",
+            "EXPLAIN SELECT * FROM llm_categorize('pairs')",
+            "EXPLAIN SELECT * FROM llm_generate('SELECT ''Counting'' AS category', n => 3)",
+        ],
+        &[],
+    );
+    let plans = stdout(&explained);
+    assert!(plans.contains("LookalikeTableFunctionExec"), "{plans}");
+    assert_eq!(server.requests(), 0, "EXPLAIN sent a request");
+    let ran = run(
+        &server.url(),
+        dir.path(),
+        &cache,
+        &["SELECT count(*) FROM llm_categorize('pairs')"],
+        &[],
+    );
+    stdout(&ran);
+    assert!(
+        server.requests() > 0,
+        "running the query reaches the endpoint"
+    );
+    server.stop();
+}

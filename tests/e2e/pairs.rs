@@ -19,11 +19,15 @@ fn exact_and_hnsw_agree_on_the_sample_corpus_and_dedup_is_reported() {
         return;
     }
     let query = |method: &str| {
-        format!("SELECT id_a, id_b, target_sim FROM lookalike_pairs('corpus', 'text', 'tiny-clip', NULL, quantile => 0.999, mode => 'candidates', method => '{method}') ORDER BY target_sim DESC, id_a, id_b")
+        format!("SELECT id_a, id_b, target_sim FROM lookalike_pairs('corpus', 'text', 'tiny-clip', NULL, quantile => 0.999, mode => 'candidates', {method}) ORDER BY target_sim DESC, id_a, id_b")
     };
-    let exact = sql(&query("exact"), &["-t", &captions()], None);
-    let hnsw = sql(&query("hnsw"), &["-t", &captions()], None);
-    let ivf_every_cell = sql(&query("ivf, probes=100000"), &["-t", &captions()], None);
+    let exact = sql(&query("method => 'exact'"), &["-t", &captions()], None);
+    let hnsw = sql(&query("method => 'hnsw'"), &["-t", &captions()], None);
+    let ivf_every_cell = sql(
+        &query("method => 'ivf', probes => 100000"),
+        &["-t", &captions()],
+        None,
+    );
     assert_eq!(
         exact, ivf_every_cell,
         "IVF probing every cell is the exact search"
@@ -231,12 +235,15 @@ fn bad_input_is_named() {
         "SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm', 'mpnet', k => 0)",
         &t,
     );
-    assert!(err.contains("k => 0 must be a positive whole number"), "{err}");
-    let err = sql_error(
-        "SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm')",
-        &t,
+    assert!(
+        err.contains("k => 0 must be a positive whole number"),
+        "{err}"
     );
-    assert!(err.contains("takes 4 or 5 arguments"), "{err}");
+    let err = sql_error("SELECT * FROM lookalike_pairs('corpus', 'text')", &t);
+    assert!(
+        err.contains("takes 3 to 4 positional arguments, got 2"),
+        "{err}"
+    );
     let err = sql_error(
         "SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm', NULL, judge => 'reference')",
         &t,
@@ -314,4 +321,56 @@ fn scrape_shortcut_writes_the_same_rows_as_the_table_function() {
     );
     assert_eq!(written, direct);
     assert_ne!(written, "n\n0\n");
+}
+
+/// EXPLAIN of a pair search over COCO val plans it without running it: nothing is embedded
+/// (the cache stays empty) and no search note is printed; EXPLAIN ANALYZE runs it and reports
+/// the rows.
+#[test]
+fn explain_plans_the_search_without_running_it() {
+    if !has_model("minilm") {
+        return;
+    }
+    let Some(coco) = shared("reference/coco/captions_val2017.json") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let table = format!("coco={}", coco.display());
+    let started = std::time::Instant::now();
+    let out = lookalike(
+        &[
+            "--format",
+            "csv",
+            "-t",
+            &table,
+            "-c",
+            "EXPLAIN SELECT * FROM lookalike_pairs('coco', 'caption', 'minilm', 'mpnet')",
+        ],
+        Some(&cache),
+    );
+    let took = started.elapsed();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    eprintln!("EXPLAIN over COCO val took {took:?} (the process included)");
+    assert!(
+        stdout.contains("LookalikeTableFunctionExec") && stdout.contains("\"minilm\""),
+        "{stdout}"
+    );
+    assert!(!stderr.contains("rows →"), "the search ran: {stderr}");
+    let embedded = std::fs::read_dir(&cache).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(embedded, 0, "EXPLAIN embedded texts");
+
+    let analyzed = sql(
+        "EXPLAIN ANALYZE SELECT * FROM lookalike_pairs('corpus', 'text', 'tiny-clip', NULL, judge => 'structural')",
+        &["-t", &captions()],
+        None,
+    );
+    assert!(
+        analyzed.contains("LookalikeTableFunctionExec") && analyzed.contains("output_rows="),
+        "{analyzed}"
+    );
 }

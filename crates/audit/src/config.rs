@@ -115,8 +115,15 @@ impl AuditConfig {
         if self.targets.is_empty() {
             return bad("no target encoder: name one with --target".into());
         }
-        if let Some(name) = self.targets.iter().chain(&self.reference).find(|n| n.trim().is_empty()) {
-            return bad(format!("a model name is empty ('{name}'): name a model under the models directory"));
+        if let Some(name) = self
+            .targets
+            .iter()
+            .chain(&self.reference)
+            .find(|n| n.trim().is_empty())
+        {
+            return bad(format!(
+                "a model name is empty ('{name}'): name a model under the models directory"
+            ));
         }
         if !(-1.0..=1.0).contains(&self.threshold) {
             return bad(format!("threshold {} is outside [-1, 1]", self.threshold));
@@ -142,7 +149,10 @@ impl AuditConfig {
             ("column", text(Some(column))),
             ("threshold", ScalarValue::Float32(Some(self.threshold))),
             ("gap", ScalarValue::Float32(Some(self.gap))),
-            ("per_category", ScalarValue::Int64(Some(self.per_category as i64))),
+            (
+                "per_category",
+                ScalarValue::Int64(Some(self.per_category as i64)),
+            ),
             ("seed", ScalarValue::Int64(Some(self.seed as i64))),
             ("domain", text(self.steer.as_deref())),
         ]

@@ -9,7 +9,6 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), lookalike_audit::AuditError> {
 //! use std::sync::Arc;
-//! use std::sync::Arc;
 //! use lookalike_audit::{AuditConfig, Silent};
 //! use lookalike_sql::{Lookalike, LookalikeConfig};
 //! let session = Lookalike::new(LookalikeConfig::default());

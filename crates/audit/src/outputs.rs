@@ -44,12 +44,18 @@ fn f32s(b: &RecordBatch, name: &str) -> Result<Vec<Option<f32>>> {
 
 fn strings(b: &RecordBatch, name: &str) -> Result<Vec<Option<String>>> {
     let c = cast(column(b, name)?, &DataType::Utf8)?;
-    Ok(c.as_string::<i32>().iter().map(|s| s.map(str::to_string)).collect())
+    Ok(c.as_string::<i32>()
+        .iter()
+        .map(|s| s.map(str::to_string))
+        .collect())
 }
 
 fn i64s(b: &RecordBatch, name: &str) -> Result<Vec<i64>> {
     let c = cast(column(b, name)?, &DataType::Int64)?;
-    Ok(c.as_primitive::<Int64Type>().iter().map(|v| v.unwrap_or(0)).collect())
+    Ok(c.as_primitive::<Int64Type>()
+        .iter()
+        .map(|v| v.unwrap_or(0))
+        .collect())
 }
 
 /// The report's view of one target's tables.

@@ -30,7 +30,15 @@ pub trait Observer: Send + Sync {
     /// An encoder has embedded `done` of `total` texts in the current stage.
     fn embedding(&self, _model: &str, _done: usize, _total: usize) {}
     /// A stage ended; `notes` say what it dropped or reused, and why.
-    fn stage_finished(&self, _stage: &str, _target: &str, _origin: &str, _took: Duration, _notes: &[String]) {}
+    fn stage_finished(
+        &self,
+        _stage: &str,
+        _target: &str,
+        _origin: &str,
+        _took: Duration,
+        _notes: &[String],
+    ) {
+    }
 }
 
 /// An observer that hears nothing.
@@ -75,7 +83,12 @@ pub async fn run(
         .map_err(AuditError::io("creating the output directory", &config.out))?;
     lookalike_sql::register_file(session.ctx(), "corpus", &config.corpus)
         .await
-        .map_err(|e| AuditError::Corpus(format!("reading the corpus {}: {e}", config.corpus.display())))?;
+        .map_err(|e| {
+            AuditError::Corpus(format!(
+                "reading the corpus {}: {e}",
+                config.corpus.display()
+            ))
+        })?;
     // One partition: sums and averages then add up in one order, so reruns match to the bit.
     session
         .ctx()
@@ -100,8 +113,18 @@ pub async fn run(
         for (i, (_, table, order)) in OUTPUTS.iter().enumerate() {
             outputs[i].push(output(session.ctx(), target, table, order).await?);
         }
-        let last = |i: usize| outputs[i].last().expect("one batch per target was just pushed");
-        reports.push(target_report(target, last(0), last(2).num_rows(), last(3), last(5))?);
+        let last = |i: usize| {
+            outputs[i]
+                .last()
+                .expect("one batch per target was just pushed")
+        };
+        reports.push(target_report(
+            target,
+            last(0),
+            last(2).num_rows(),
+            last(3),
+            last(5),
+        )?);
     }
 
     for ((name, _, _), batches) in OUTPUTS.iter().zip(&outputs) {
@@ -143,16 +166,19 @@ async fn run_stage(
     observer.stage_started(name, target);
     let started = Instant::now();
     let heard = observer.clone();
-    session
-        .registry()
-        .set_progress(Some(Arc::new(move |model: &str, done: usize, total: usize| {
-            heard.embedding(model, done, total)
-        })));
+    session.registry().set_progress(Some(Arc::new(
+        move |model: &str, done: usize, total: usize| heard.embedding(model, done, total),
+    )));
     let result = async {
         let statements = datafusion::sql::parser::DFParser::parse_sql(&script.text)?;
         for statement in statements {
             let plan = session.ctx().state().statement_to_plan(statement).await?;
-            session.ctx().execute_logical_plan(plan).await?.collect().await?;
+            session
+                .ctx()
+                .execute_logical_plan(plan)
+                .await?
+                .collect()
+                .await?;
         }
         Ok(())
     }
@@ -170,10 +196,21 @@ async fn run_stage(
 }
 
 /// One output table of one target, with the target first, in its fixed order, as one batch.
-async fn output(ctx: &SessionContext, target: &str, table: &str, order: &str) -> Result<RecordBatch> {
+async fn output(
+    ctx: &SessionContext,
+    target: &str,
+    table: &str,
+    order: &str,
+) -> Result<RecordBatch> {
     let df = ctx.table(table).await?;
-    let mut columns: Vec<Expr> = vec![lit(ScalarValue::Utf8(Some(target.to_string()))).alias("target")];
-    columns.extend(df.schema().fields().iter().map(|f| col(format!("\"{}\"", f.name()))));
+    let mut columns: Vec<Expr> =
+        vec![lit(ScalarValue::Utf8(Some(target.to_string()))).alias("target")];
+    columns.extend(
+        df.schema()
+            .fields()
+            .iter()
+            .map(|f| col(format!("\"{}\"", f.name()))),
+    );
     let sort = order
         .split(", ")
         .map(|key| match key.strip_suffix(" DESC") {
@@ -213,10 +250,12 @@ async fn text_column(ctx: &SessionContext, config: &AuditConfig) -> Result<Strin
 
 /// How many distinct texts the corpus holds.
 async fn distinct_texts(ctx: &SessionContext, column: &str) -> Result<usize> {
-    let df = ctx
-        .table("corpus")
-        .await?
-        .aggregate(vec![], vec![datafusion::functions_aggregate::expr_fn::count_distinct(col(format!("\"{column}\"")))])?;
+    let df = ctx.table("corpus").await?.aggregate(
+        vec![],
+        vec![datafusion::functions_aggregate::expr_fn::count_distinct(
+            col(format!("\"{column}\"")),
+        )],
+    )?;
     let batches = df.collect().await?;
     let count = cast(batches[0].column(0), &DataType::Int64)?;
     Ok(count.as_primitive::<Int64Type>().value(0).max(0) as usize)

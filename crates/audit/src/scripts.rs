@@ -11,12 +11,27 @@ pub const BUILT_IN: [(&str, &str); 10] = [
     ("scrape.sql", include_str!("../../../sql/scrape.sql")),
     ("judge_llm.sql", include_str!("../../../sql/judge_llm.sql")),
     ("steer.sql", include_str!("../../../sql/steer.sql")),
-    ("categorize.sql", include_str!("../../../sql/categorize.sql")),
-    ("categorize_offline.sql", include_str!("../../../sql/categorize_offline.sql")),
+    (
+        "categorize.sql",
+        include_str!("../../../sql/categorize.sql"),
+    ),
+    (
+        "categorize_offline.sql",
+        include_str!("../../../sql/categorize_offline.sql"),
+    ),
     ("generate.sql", include_str!("../../../sql/generate.sql")),
-    ("generate_offline.sql", include_str!("../../../sql/generate_offline.sql")),
-    ("judge_generated.sql", include_str!("../../../sql/judge_generated.sql")),
-    ("judge_generated_llm.sql", include_str!("../../../sql/judge_generated_llm.sql")),
+    (
+        "generate_offline.sql",
+        include_str!("../../../sql/generate_offline.sql"),
+    ),
+    (
+        "judge_generated.sql",
+        include_str!("../../../sql/judge_generated.sql"),
+    ),
+    (
+        "judge_generated_llm.sql",
+        include_str!("../../../sql/judge_generated_llm.sql"),
+    ),
     ("verify.sql", include_str!("../../../sql/verify.sql")),
 ];
 
@@ -59,7 +74,10 @@ pub fn script(scripts: &Scripts, name: &str) -> Result<Script> {
                 .iter()
                 .find(|(n, _)| *n == name)
                 .ok_or_else(|| AuditError::Config(format!("no built-in script {name}")))?;
-            Ok(Script { origin: format!("{name} (built in)"), text: text.to_string() })
+            Ok(Script {
+                origin: format!("{name} (built in)"),
+                text: text.to_string(),
+            })
         }
         Scripts::Dir(dir) => read(&dir.join(name)),
     }
@@ -74,5 +92,8 @@ fn read(path: &Path) -> Result<Script> {
             path.display()
         )));
     }
-    Ok(Script { origin: path.display().to_string(), text })
+    Ok(Script {
+        origin: path.display().to_string(),
+        text,
+    })
 }

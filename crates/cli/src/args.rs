@@ -26,8 +26,10 @@ pub struct Cli {
     #[arg(short = 'f', long = "file", value_name = "PATH")]
     pub files: Vec<PathBuf>,
 
-    /// Sets a script variable: `${NAME}` (or `${NAME:-default}`) in -c and -f SQL becomes
-    /// VALUE. Repeatable.
+    /// Sets the session variable `@NAME` to VALUE for -c and -f SQL: a number or boolean where
+    /// the audit's parameter of that name is one, text otherwise; never spliced into SQL text.
+    /// The audit's defaults (@target, @reference, @column, @threshold, …) are set unless given.
+    /// Repeatable.
     #[arg(short = 'D', long = "define", value_name = "NAME=VALUE")]
     pub defines: Vec<String>,
 

@@ -77,7 +77,14 @@ impl Observer for Spinners {
         }
     }
 
-    fn stage_finished(&self, stage: &str, target: &str, _origin: &str, took: Duration, notes: &[String]) {
+    fn stage_finished(
+        &self,
+        stage: &str,
+        target: &str,
+        _origin: &str,
+        took: Duration,
+        notes: &[String],
+    ) {
         if let Some(bar) = self.bar.lock().expect("no panic holds the lock").take() {
             bar.finish_and_clear();
         }
@@ -103,10 +110,8 @@ fn print_summary(audit: &Audit, out: &Path, elapsed: Duration) {
             .iter()
             .filter(|c| c.flagged_by.is_some())
             .count();
-        let (generated, agreed, reproduced) = target
-            .categories
-            .iter()
-            .fold((0, 0, 0), |(g, a, r), c| {
+        let (generated, agreed, reproduced) =
+            target.categories.iter().fold((0, 0, 0), |(g, a, r), c| {
                 (g + c.generated, a + c.agreed, r + c.reproduced)
             });
         let rate = if generated > 0 {

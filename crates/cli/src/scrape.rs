@@ -21,7 +21,8 @@ const SCRAPE_QUANTILE: &str = "CREATE OR REPLACE TABLE failures AS \
                                   quantile => @quantile, gap => @gap, judge => @judge, method => @method) \
     ORDER BY target_sim DESC, id_a, id_b";
 
-const SUMMARY: &str = "SELECT kind, count(*) AS pairs, round(avg(target_sim), 3) AS mean_target_sim \
+const SUMMARY: &str =
+    "SELECT kind, count(*) AS pairs, round(avg(target_sim), 3) AS mean_target_sim \
     FROM failures GROUP BY kind ORDER BY pairs DESC, kind";
 
 /// Registers the corpus, runs lookalike_pairs into the output file, and prints a summary.
@@ -31,7 +32,10 @@ pub async fn run(session: &Lookalike, args: &ScrapeArgs, printer: &Printer) -> R
     let has = |name: &str| schema.fields().iter().any(|f| f.name() == name);
     let column = match &args.column {
         Some(column) => column.clone(),
-        None => match lookalike_audit::defaults::TEXT_COLUMNS.iter().find(|c| has(c)) {
+        None => match lookalike_audit::defaults::TEXT_COLUMNS
+            .iter()
+            .find(|c| has(c))
+        {
             Some(c) => c.to_string(),
             None => bail!(
                 "{} has no 'text' or 'caption' column; name one with --column",
@@ -67,7 +71,11 @@ pub async fn run(session: &Lookalike, args: &ScrapeArgs, printer: &Printer) -> R
         .ctx()
         .table("failures")
         .await?
-        .write_parquet(&out, DataFrameWriteOptions::new().with_single_file_output(true), None)
+        .write_parquet(
+            &out,
+            DataFrameWriteOptions::new().with_single_file_output(true),
+            None,
+        )
         .await?;
     run_sql(session, SUMMARY, printer).await?;
     eprintln!("wrote {}", args.out.display());

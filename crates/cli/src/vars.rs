@@ -42,13 +42,25 @@ mod tests {
     #[test]
     fn defaults_typed_values_and_errors() {
         let session = Lookalike::new(LookalikeConfig::default());
-        define(&session, &["gap=0.25".into(), "domain=cars, trucks; 'quoted'".into()]).unwrap();
+        define(
+            &session,
+            &["gap=0.25".into(), "domain=cars, trucks; 'quoted'".into()],
+        )
+        .unwrap();
         let vars = session.variables();
         assert_eq!(vars.get("gap"), Some(ScalarValue::Float32(Some(0.25))));
         assert_eq!(vars.get("threshold"), Some(ScalarValue::Float32(Some(0.9))));
-        assert_eq!(vars.get("target"), Some(ScalarValue::Utf8(Some("minilm".into()))));
-        assert_eq!(vars.get("domain"), Some(ScalarValue::Utf8(Some("cars, trucks; 'quoted'".into()))));
-        let err = define(&session, &["threshold=high".into()]).unwrap_err().to_string();
+        assert_eq!(
+            vars.get("target"),
+            Some(ScalarValue::Utf8(Some("minilm".into())))
+        );
+        assert_eq!(
+            vars.get("domain"),
+            Some(ScalarValue::Utf8(Some("cars, trucks; 'quoted'".into())))
+        );
+        let err = define(&session, &["threshold=high".into()])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("@threshold is a Float32 value"), "{err}");
         assert!(define(&session, &["1x=2".into()]).is_err());
         assert!(define(&session, &["novalue".into()]).is_err());

@@ -1,6 +1,6 @@
 //! The prompts. MultiMon's are byte for byte those of its Demo/demo.md (curly apostrophes,
 //! trailing spaces and the missing space in "generation.Please" included); the tests compare
-//! them with /work/shared/reference/multimon/demo.md. The others (relevance, steering, merge,
+//! them with MultiMon's demo.md (../shared/reference/multimon). The others (relevance, steering, merge,
 //! summary, JSON format, follow-up rounds) are ours and say so.
 
 /// Pairs MultiMon asks for in one generation request.
@@ -138,18 +138,30 @@ pub fn judge_prompt(pairs: &[(String, String)]) -> String {
 mod tests {
     use super::*;
 
-    const DEMO: &str = "/work/shared/reference/multimon/demo.md";
-    const SCRAPED: &str = "/work/shared/reference/multimon/derived_demo_scraped_pairs.tsv";
-
-    /// The fenced blocks of demo.md, or `None` (with a message) where /work/shared is absent.
-    fn demo_blocks() -> Option<Vec<String>> {
-        match std::fs::read_to_string(DEMO) {
-            Ok(text) => Some(text.split("```\n").map(str::to_string).collect()),
+    /// A file of the MultiMon reference in `../shared` beside the checkout, or `None` with a
+    /// message where it is absent; under `CI=true`, where it must be present, a failure.
+    fn reference(name: &str) -> Option<String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/reference/multimon")
+            .join(name);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
+                panic!(
+                    "cannot read {} ({e}), and CI needs ../shared",
+                    path.display()
+                )
+            }
             Err(e) => {
-                eprintln!("skipped: cannot read {DEMO} ({e}); the MultiMon reference is not here");
+                eprintln!("skipped: cannot read {} ({e})", path.display());
                 None
             }
         }
+    }
+
+    /// The fenced blocks of demo.md.
+    fn demo_blocks() -> Option<Vec<String>> {
+        reference("demo.md").map(|text| text.split("```\n").map(str::to_string).collect())
     }
 
     /// Tab-separated rows with CSV quoting (quoted cells may hold tabs and line breaks).
@@ -194,7 +206,7 @@ mod tests {
             "categorize question differs from demo.md"
         );
         // The whole first turn, rebuilt from the scraped pairs, is the demo's block.
-        let Ok(tsv) = std::fs::read_to_string(SCRAPED) else {
+        let Some(tsv) = reference("derived_demo_scraped_pairs.tsv") else {
             return;
         };
         let rows = read_tsv(&tsv);
@@ -217,7 +229,7 @@ mod tests {
             blocks[7]
         );
         // The failure mode line is also the demo's step-3 paragraph.
-        let text = std::fs::read_to_string(DEMO).unwrap();
+        let text = reference("demo.md").expect("read above");
         assert!(text.contains(&format!("\n{failure_mode}\n\nWe start a new conversastion")));
     }
 

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use datafusion::arrow::array::{Array, RecordBatch, RecordBatchOptions};
 use datafusion::arrow::datatypes::{Schema, SchemaRef};
 use datafusion::catalog::{Session, TableFunctionArgs, TableProvider};
+use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::common::{exec_err, plan_err, DFSchema, Result, ScalarValue};
 use datafusion::execution::{SessionState, TaskContext};
 use datafusion::logical_expr::{ColumnarValue, Expr, TableType};
-use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
 use datafusion::physical_plan::metrics::{BaselineMetrics, ExecutionPlanMetricsSet, MetricsSet};
@@ -159,7 +159,11 @@ impl<C: Compute> ExecutionPlan for ComputedExec<C> {
         if partition != 0 {
             return exec_err!("{} has one partition, asked for {partition}", self.name());
         }
-        let (job, state, projection) = (self.job.clone(), self.state.clone(), self.projection.clone());
+        let (job, state, projection) = (
+            self.job.clone(),
+            self.state.clone(),
+            self.projection.clone(),
+        );
         let baseline = BaselineMetrics::new(&self.metrics, partition);
         let batch = async move {
             let timer = baseline.elapsed_compute().timer();
@@ -230,7 +234,11 @@ impl CallArgs {
                 values.len()
             );
         }
-        Ok(CallArgs { usage, positional: values, named })
+        Ok(CallArgs {
+            usage,
+            positional: values,
+            named,
+        })
     }
 
     /// Positional argument `i` as a string (`None` for NULL or absent).
@@ -317,9 +325,9 @@ pub fn option_text(value: &ScalarValue) -> String {
         return "none".into();
     }
     match value {
-        ScalarValue::Utf8(Some(s)) | ScalarValue::Utf8View(Some(s)) | ScalarValue::LargeUtf8(Some(s)) => {
-            s.clone()
-        }
+        ScalarValue::Utf8(Some(s))
+        | ScalarValue::Utf8View(Some(s))
+        | ScalarValue::LargeUtf8(Some(s)) => s.clone(),
         ScalarValue::List(_) => option_list(value).unwrap_or_default().join(";"),
         other => other.to_string(),
     }
@@ -344,7 +352,13 @@ pub fn option_list(value: &ScalarValue) -> Option<Vec<String>> {
 }
 
 /// A whole number option in `min..=max`.
-pub fn whole(function: &str, key: &str, value: &ScalarValue, min: usize, max: usize) -> Result<usize> {
+pub fn whole(
+    function: &str,
+    key: &str,
+    value: &ScalarValue,
+    min: usize,
+    max: usize,
+) -> Result<usize> {
     let text = option_text(value);
     match text.parse::<usize>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),

@@ -3,7 +3,7 @@
 //!
 //! DataFusion's planner drops argument names of table functions, so this relation planner
 //! gathers the named ones into a trailing `named_struct(name, value, …)` argument, which
-//! [`crate::computed::CallArgs`] reads back as typed (name, value) options. A value reaches the
+//! `CallArgs` (in `computed`) reads back as typed (name, value) options. A value reaches the
 //! function as the planner typed it; nothing is formatted into text and parsed again.
 
 use datafusion::common::{plan_err, DFSchema, Result};
@@ -36,7 +36,11 @@ impl RelationPlanner for NamedArguments {
         let (name, args, alias) = match relation {
             TableFactor::Table {
                 name,
-                args: Some(TableFunctionArgs { args, settings: None }),
+                args:
+                    Some(TableFunctionArgs {
+                        args,
+                        settings: None,
+                    }),
                 alias,
                 ..
             } if is_ours(&name, args.as_slice()) => (name, args, alias),
@@ -90,5 +94,8 @@ impl RelationPlanner for NamedArguments {
 fn is_ours(name: &ObjectName, args: &[FunctionArg]) -> bool {
     let named = args.iter().any(|a| matches!(a, FunctionArg::Named { .. }));
     let last = name.0.last().and_then(|part| part.as_ident());
-    named && last.is_some_and(|ident| TABLE_FUNCTIONS.contains(&ident.value.to_ascii_lowercase().as_str()))
+    named
+        && last.is_some_and(|ident| {
+            TABLE_FUNCTIONS.contains(&ident.value.to_ascii_lowercase().as_str())
+        })
 }

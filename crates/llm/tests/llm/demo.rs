@@ -1,16 +1,24 @@
-//! The parsers and prompts against MultiMon's own demo (skipped where /work/shared is absent).
+//! The parsers and prompts against MultiMon's own demo (skipped where ../shared is absent, failing under CI=true).
 
 use lookalike_llm::prompts::{generation_prompt, PAIRS_PER_REQUEST};
 use lookalike_llm::{parse_categories, parse_pairs};
 
-const DIR: &str = "/work/shared/reference/multimon";
-
+/// A file of the MultiMon reference in `../shared` beside the checkout, or `None` with a
+/// message where it is absent; under `CI=true`, where it must be present, a failure.
 fn read(name: &str) -> Option<String> {
-    let path = format!("{DIR}/{name}");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/reference/multimon")
+        .join(name);
     match std::fs::read_to_string(&path) {
         Ok(text) => Some(text),
+        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!(
+                "cannot read {} ({e}), and CI needs ../shared",
+                path.display()
+            )
+        }
         Err(e) => {
-            eprintln!("skipped: cannot read {path} ({e}); the MultiMon reference is not here");
+            eprintln!("skipped: cannot read {} ({e})", path.display());
             None
         }
     }

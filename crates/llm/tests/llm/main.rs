@@ -1,8 +1,8 @@
 //! Integration tests of lookalike-llm: one binary (see Cargo.toml `autotests = false`).
 //!
 //! Everything talks real HTTP to a mock OpenAI-compatible server on 127.0.0.1; nothing leaves
-//! the machine. Tests that read the MultiMon reference under /work/shared skip (with a
-//! message) where it is absent.
+//! the machine. Tests that read the MultiMon reference in ../shared skip (with a
+//! message) where it is absent, and fail under `CI=true`.
 
 mod canned;
 mod demo;

@@ -77,7 +77,9 @@ impl TableFunctionImpl for LlmGenerateFunc {
             let value = option_text(raw);
             match key.as_str() {
                 "n" => job.n = whole(NAME, key, raw, 1, 100_000)?,
-                "domain" => job.domain = (!raw.is_null()).then_some(value).filter(|d| !d.is_empty()),
+                "domain" => {
+                    job.domain = (!raw.is_null()).then_some(value).filter(|d| !d.is_empty())
+                }
                 "category" => job.category = value,
                 _ => job.description = value,
             }

@@ -79,7 +79,8 @@ impl LookalikePairsFunc {
     }
 }
 
-const USAGE: &str = "lookalike_pairs(source, text_column, target_model [, reference_model] [, name => value, …])";
+const USAGE: &str =
+    "lookalike_pairs(source, text_column, target_model [, reference_model] [, name => value, …])";
 
 impl TableFunctionImpl for LookalikePairsFunc {
     fn call_with_args(&self, args: TableFunctionArgs) -> Result<Arc<dyn TableProvider>> {
@@ -92,7 +93,9 @@ impl TableFunctionImpl for LookalikePairsFunc {
             .string(3, "reference_model")?
             .filter(|r| !r.eq_ignore_ascii_case("none"));
         let options = options::parse(call.options())?;
-        if reference.is_none() && options.judge == Judge::Reference && options.mode == Mode::Failures
+        if reference.is_none()
+            && options.judge == Judge::Reference
+            && options.mode == Mode::Failures
         {
             return plan_err!(
                 "{USAGE}: without a reference model, give judge => 'structural' (or mode => 'candidates')"

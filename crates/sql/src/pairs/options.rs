@@ -1,7 +1,7 @@
 //! The named options of `lookalike_pairs`: `threshold => 0.95, mode => 'candidates'`.
 
-use datafusion::common::{plan_err, Result, ScalarValue};
 use crate::computed::{option_list, option_text};
+use datafusion::common::{plan_err, Result, ScalarValue};
 use lookalike_pairs::{Method, PairRule, Quantization, SearchOptions, MULTIMON_EXCLUDED_PHRASES};
 
 /// Which pairs the table function returns.
@@ -69,8 +69,22 @@ impl Default for PairsOptions {
 
 /// The option names.
 pub const KEYS: [&str; 16] = [
-    "threshold", "quantile", "gap", "ceiling", "k", "method", "exact", "quantization", "probes",
-    "cells", "threads", "exclude", "mode", "judge", "limit", "id",
+    "threshold",
+    "quantile",
+    "gap",
+    "ceiling",
+    "k",
+    "method",
+    "exact",
+    "quantization",
+    "probes",
+    "cells",
+    "threads",
+    "exclude",
+    "mode",
+    "judge",
+    "limit",
+    "id",
 ];
 
 /// Resolves the named options (`exclude` takes a list of phrases, `'default'` or `'none'`).
@@ -183,7 +197,10 @@ mod tests {
     use super::*;
 
     fn named(items: &[(&str, ScalarValue)]) -> Result<PairsOptions> {
-        let items: Vec<_> = items.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        let items: Vec<_> = items
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
         parse(&items)
     }
 
@@ -223,14 +240,18 @@ mod tests {
         assert_eq!(o.search.initial_k, 32);
         assert_eq!(o.search.method, Method::Hnsw);
         assert_eq!(o.rule.excluded_phrases, vec!["no dog", "no cat, ever"]);
-        assert_eq!((o.mode, o.judge, o.limit), (Mode::Candidates, Judge::Either, Some(10)));
+        assert_eq!(
+            (o.mode, o.judge, o.limit),
+            (Mode::Candidates, Judge::Either, Some(10))
+        );
     }
 
     #[test]
     fn bad_options_say_what_is_wrong() {
         let err = |k: &str, v: ScalarValue| named(&[(k, v)]).unwrap_err().to_string();
         let int = |n| ScalarValue::Int64(Some(n));
-        assert!(err("threshold", ScalarValue::Float64(Some(1.5))).contains("threshold => 1.5 is outside [-1, 1]"));
+        assert!(err("threshold", ScalarValue::Float64(Some(1.5)))
+            .contains("threshold => 1.5 is outside [-1, 1]"));
         assert!(err("threshold", text("high")).contains("threshold => 'high' is not a number"));
         assert!(err("k", int(0)).contains("k => 0 must be a positive"));
         assert!(err("k", int(-3)).contains("k => -3 must be a positive"));
@@ -239,8 +260,16 @@ mod tests {
         assert!(err("threads", int(-1)).contains("threads => -1 must be a whole number"));
         assert!(err("probes", int(0)).contains("probes => 0 must be a positive whole number"));
         assert!(err("method", text("annoy")).contains("not auto, exact, ivf or hnsw"));
-        let o = named(&[("method", text("ivf")), ("probes", int(32)), ("cells", int(500))]).unwrap();
-        assert_eq!((o.search.method, o.search.ivf.probes, o.search.ivf.cells), (Method::Ivf, 32, 500));
+        let o = named(&[
+            ("method", text("ivf")),
+            ("probes", int(32)),
+            ("cells", int(500)),
+        ])
+        .unwrap();
+        assert_eq!(
+            (o.search.method, o.search.ivf.probes, o.search.ivf.cells),
+            (Method::Ivf, 32, 500)
+        );
         assert_eq!(named(&[("threads", int(1))]).unwrap().search.threads, 1);
     }
 }

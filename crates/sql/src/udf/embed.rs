@@ -94,7 +94,11 @@ impl ScalarUDFImpl for EmbedFunc {
         // come as a plain list (cosine_sim takes either).
         let Some(model) = args.scalar_arguments.first().copied().flatten() else {
             let item = Arc::new(Field::new("item", DataType::Float32, true));
-            return Ok(Arc::new(Field::new(self.name(), DataType::List(item), true)));
+            return Ok(Arc::new(Field::new(
+                self.name(),
+                DataType::List(item),
+                true,
+            )));
         };
         let name = model_name("embed", Some(model))?;
         let loaded = self.registry.get(name).plan("embed")?;
@@ -107,7 +111,9 @@ impl ScalarUDFImpl for EmbedFunc {
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let ColumnarValue::Scalar(model) = &args.args[0] else {
-            return exec_err!("embed: the model must be a constant string or @variable, not a column");
+            return exec_err!(
+                "embed: the model must be a constant string or @variable, not a column"
+            );
         };
         let name = model_name("embed", Some(model))?;
         let scalar_input = matches!(args.args[1], ColumnarValue::Scalar(_));

@@ -7,11 +7,29 @@
 //! blocks); the 200 `RANDOM` rows have no kind and are not used.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use lookalike_taxonomy::{failure_kind, FailureKind};
 
-const CSV: &str = "/work/shared/reference/multimon/derived_user_study_answers.csv";
+const CSV: &str = "derived_user_study_answers.csv";
+
+/// A file of the MultiMon reference in `../shared` beside the checkout, or `None` with a
+/// message where it is absent; under `CI=true`, where it must be present, a failure.
+fn reference(name: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/reference/multimon")
+        .join(name);
+    if path.is_file() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{} is missing (CI=true needs ../shared)",
+        path.display()
+    );
+    println!("SKIP: {} is absent", path.display());
+    None
+}
 
 /// MultiMon's ten block labels mapped onto our kinds.
 ///
@@ -45,15 +63,8 @@ fn expected_kind(block: &str) -> Option<FailureKind> {
 
 /// The 100 distinct MultiMon pairs with their block label, in file order.
 fn multimon_pairs() -> Option<Vec<(String, String, String)>> {
-    if !Path::new(CSV).exists() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{CSV} is missing (CI=true needs ../shared)"
-        );
-        println!("SKIP: {CSV} is absent");
-        return None;
-    }
-    let mut reader = csv::Reader::from_path(CSV).expect("open the user-study csv");
+    let path = reference(CSV)?;
+    let mut reader = csv::Reader::from_path(path).expect("open the user-study csv");
     let headers = reader.headers().expect("header").clone();
     let col = |name: &str| {
         headers
@@ -144,11 +155,9 @@ fn multimon_user_study_blocks() {
 #[test]
 fn multimon_generated_negation_pairs() {
     crate::with_wordnet();
-    let path = "/work/shared/reference/multimon/derived_demo_generated_negation_pairs.tsv";
-    if !Path::new(path).exists() {
-        println!("SKIP: {path} is absent");
+    let Some(path) = reference("derived_demo_generated_negation_pairs.tsv") else {
         return;
-    }
+    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b'\t')
         .from_path(path)
@@ -178,11 +187,9 @@ fn multimon_generated_negation_pairs() {
 #[test]
 fn multimon_scraped_pairs_spread() {
     crate::with_wordnet();
-    let path = "/work/shared/reference/multimon/derived_demo_scraped_pairs.tsv";
-    if !Path::new(path).exists() {
-        println!("SKIP: {path} is absent");
+    let Some(path) = reference("derived_demo_scraped_pairs.tsv") else {
         return;
-    }
+    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b'\t')
         .from_path(path)
