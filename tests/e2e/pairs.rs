@@ -41,7 +41,14 @@ fn exact_and_hnsw_agree_on_the_sample_corpus_and_dedup_is_reported() {
         exact, hnsw,
         "HNSW with exact re-scoring returns the exact pairs"
     );
-    let note = stderr_of(&["--format", "csv", "-t", &captions(), "-c", &query("exact")]);
+    let note = stderr_of(&[
+        "--format",
+        "csv",
+        "-t",
+        &captions(),
+        "-c",
+        &query("method => 'exact'"),
+    ]);
     assert!(
         note.contains("lookalike_pairs: 3670 rows → 3670 distinct texts")
             && note.contains("equal after normalising"),
@@ -249,7 +256,7 @@ fn bad_input_is_named() {
         &t,
     );
     assert!(
-        err.contains("without a reference model, give judge=structural"),
+        err.contains("without a reference model, give judge => 'structural'"),
         "{err}"
     );
 }
@@ -365,7 +372,8 @@ fn explain_plans_the_search_without_running_it() {
     assert_eq!(embedded, 0, "EXPLAIN embedded texts");
 
     let analyzed = sql(
-        "EXPLAIN ANALYZE SELECT * FROM lookalike_pairs('corpus', 'text', 'tiny-clip', NULL, judge => 'structural')",
+        // minilm at 0.97: 250 pairs to judge (the random tiny CLIP puts millions above 0.9).
+        "EXPLAIN ANALYZE SELECT * FROM lookalike_pairs('corpus', 'text', 'minilm', NULL, threshold => 0.97, judge => 'structural')",
         &["-t", &captions()],
         None,
     );

@@ -129,7 +129,7 @@ pub async fn run(
 
     for ((name, _, _), batches) in OUTPUTS.iter().zip(&outputs) {
         let path = config.out.join(format!("{name}.parquet"));
-        lookalike_sql::cache::write_parquet_atomically(&path, batches)
+        lookalike_encode::cache::write_parquet_atomically(&path, batches)
             .map_err(|e| AuditError::Config(format!("writing {}: {e}", path.display())))?;
     }
     let audit = Audit {

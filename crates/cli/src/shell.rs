@@ -86,7 +86,7 @@ impl Printer {
             let Some(path) = &self.output else {
                 bail!("--format parquet needs --output <file.parquet>")
             };
-            lookalike_sql::cache::write_parquet_atomically(path, batches)?;
+            lookalike_encode::cache::write_parquet_atomically(path, batches)?;
             return Ok(());
         }
         let mut out: Box<dyn Write> = match &self.output {

@@ -4,6 +4,8 @@
 //! - [`Encoder`] runs it under ONNX Runtime: parallel tokenization, length-sorted batches,
 //!   pooling and normalisation, one `f32` vector per text;
 //! - [`import`] converts Hugging Face safetensors checkpoints (BERT, MPNet, CLIP text) to ONNX;
+//! - [`EncoderRegistry`] loads encoders by name once and keeps their [`cache`] of vectors
+//!   (Parquet, keyed by model identity and text);
 //! - [`runtime`] finds the ONNX Runtime library installed from the PyPI wheel.
 //!
 //! ```no_run
@@ -16,6 +18,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod cache;
 mod encoder;
 pub mod error;
 mod identity;
@@ -23,9 +26,11 @@ pub mod import;
 pub mod manifest;
 mod model;
 mod pooling;
+mod registry;
 pub mod runtime;
 
 pub use encoder::{Embeddings, Encoder, EncoderOptions};
 pub use error::{EncodeError, Result};
 pub use manifest::{EosRule, Family, Manifest, Pooling};
 pub use model::{ModelDir, Models};
+pub use registry::{EmbedProgress, EmbedStats, Embedded, EncoderRegistry, Loaded};

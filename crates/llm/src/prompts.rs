@@ -1,6 +1,6 @@
 //! The prompts. MultiMon's are byte for byte those of its Demo/demo.md (curly apostrophes,
 //! trailing spaces and the missing space in "generation.Please" included); the tests compare
-//! them with MultiMon's demo.md (../shared/reference/multimon). The others (relevance, steering, merge,
+//! them with MultiMon's demo.md (../shared/reference/multimon; tests/llm/demo.rs). The others (relevance, steering, merge,
 //! summary, JSON format, follow-up rounds) are ours and say so.
 
 /// Pairs MultiMon asks for in one generation request.
@@ -137,101 +137,6 @@ pub fn judge_prompt(pairs: &[(String, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A file of the MultiMon reference in `../shared` beside the checkout, or `None` with a
-    /// message where it is absent; under `CI=true`, where it must be present, a failure.
-    fn reference(name: &str) -> Option<String> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/reference/multimon")
-            .join(name);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Some(text),
-            Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
-                panic!(
-                    "cannot read {} ({e}), and CI needs ../shared",
-                    path.display()
-                )
-            }
-            Err(e) => {
-                eprintln!("skipped: cannot read {} ({e})", path.display());
-                None
-            }
-        }
-    }
-
-    /// The fenced blocks of demo.md.
-    fn demo_blocks() -> Option<Vec<String>> {
-        reference("demo.md").map(|text| text.split("```\n").map(str::to_string).collect())
-    }
-
-    /// Tab-separated rows with CSV quoting (quoted cells may hold tabs and line breaks).
-    fn read_tsv(text: &str) -> Vec<Vec<String>> {
-        let (mut rows, mut row, mut cell) = (Vec::new(), Vec::new(), String::new());
-        let (mut quoted, mut at_start) = (false, true);
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
-            match c {
-                '"' if at_start => quoted = true,
-                '"' if quoted && chars.peek() == Some(&'"') => {
-                    cell.push('"');
-                    chars.next();
-                }
-                '"' if quoted => quoted = false,
-                '\t' if !quoted => row.push(std::mem::take(&mut cell)),
-                '\n' if !quoted => {
-                    row.push(std::mem::take(&mut cell));
-                    rows.push(std::mem::take(&mut row));
-                }
-                c => cell.push(c),
-            }
-            at_start = matches!(c, '\t' | '\n') && !quoted;
-        }
-        if !cell.is_empty() || !row.is_empty() {
-            row.push(cell);
-            rows.push(row);
-        }
-        rows
-    }
-
-    #[test]
-    fn categorize_turns_match_demo() {
-        let Some(blocks) = demo_blocks() else { return };
-        assert!(
-            blocks[3].starts_with(MEMORIZE_INTRO),
-            "memorize intro differs from demo.md"
-        );
-        assert_eq!(
-            blocks[5],
-            format!("{CATEGORIZE_QUESTION}\n"),
-            "categorize question differs from demo.md"
-        );
-        // The whole first turn, rebuilt from the scraped pairs, is the demo's block.
-        let Some(tsv) = reference("derived_demo_scraped_pairs.tsv") else {
-            return;
-        };
-        let rows = read_tsv(&tsv);
-        assert_eq!(rows[0], vec!["sample_1", "sample_2"]);
-        let pairs: Vec<(String, String)> = rows[1..]
-            .iter()
-            .map(|r| (r[0].clone(), r[1].clone()))
-            .collect();
-        assert_eq!(pairs.len(), 116);
-        assert_eq!(format!("{}\n", memorize_turn(&pairs)), blocks[3]);
-    }
-
-    #[test]
-    fn generation_prompt_matches_demo() {
-        let Some(blocks) = demo_blocks() else { return };
-        let failure_mode = blocks[7].trim_end().rsplit('\n').next().unwrap();
-        assert!(failure_mode.starts_with("Negation: "));
-        assert_eq!(
-            format!("{}\n", generation_prompt(PAIRS_PER_REQUEST, failure_mode)),
-            blocks[7]
-        );
-        // The failure mode line is also the demo's step-3 paragraph.
-        let text = reference("demo.md").expect("read above");
-        assert!(text.contains(&format!("\n{failure_mode}\n\nWe start a new conversastion")));
-    }
 
     #[test]
     fn our_prompts() {

@@ -24,7 +24,7 @@ impl<T> IntoDataFusion<T> for Result<T, EncodeError> {
     }
 }
 
-/// Errors of the SQL crate's own machinery (the embedding cache, file tables).
+/// Errors of the SQL crate's own machinery: reading file tables.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SqlError {

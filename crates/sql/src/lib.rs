@@ -1,5 +1,6 @@
 //! The lookalike SQL session: DataFusion with the encoder, pair-search, taxonomy and LLM
-//! functions, file tables and the Parquet embedding cache. This crate only wires the domain crates into SQL.
+//! functions and file tables. This crate only wires the domain crates into SQL: the embedding
+//! cache lives in lookalike-encode, the scrape in lookalike-scrape.
 //!
 //! ```no_run
 //! # async fn demo() -> datafusion::error::Result<()> {
@@ -11,10 +12,8 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod cache;
 mod computed;
 pub mod docs;
-pub mod encoders;
 pub mod error;
 pub mod llm;
 pub mod named;
@@ -34,7 +33,7 @@ use datafusion::logical_expr::{AggregateUDF, ScalarUDF};
 use datafusion::prelude::{SessionConfig, SessionContext};
 use lookalike_encode::{EncoderOptions, Models};
 
-pub use encoders::{EmbedStats, EncoderRegistry};
+pub use lookalike_encode::{EmbedStats, EncoderRegistry};
 pub use tables::{default_table_name, register_file};
 
 /// How to build a session.

@@ -1,6 +1,8 @@
 //! The parsers and prompts against MultiMon's own demo (skipped where ../shared is absent, failing under CI=true).
 
-use lookalike_llm::prompts::{generation_prompt, PAIRS_PER_REQUEST};
+use lookalike_llm::prompts::{
+    generation_prompt, memorize_turn, CATEGORIZE_QUESTION, MEMORIZE_INTRO, PAIRS_PER_REQUEST,
+};
 use lookalike_llm::{parse_categories, parse_pairs};
 
 /// A file of the MultiMon reference in `../shared` beside the checkout, or `None` with a
@@ -107,4 +109,78 @@ fn parses_the_eight_demo_categories() {
             "{c:?}"
         );
     }
+}
+
+/// The fenced blocks of demo.md.
+fn demo_blocks() -> Option<Vec<String>> {
+    read("demo.md").map(|text| text.split("```\n").map(str::to_string).collect())
+}
+
+/// Tab-separated rows with CSV quoting (quoted cells may hold tabs and line breaks).
+fn read_tsv(text: &str) -> Vec<Vec<String>> {
+    let (mut rows, mut row, mut cell) = (Vec::new(), Vec::new(), String::new());
+    let (mut quoted, mut at_start) = (false, true);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if at_start => quoted = true,
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            '"' if quoted => quoted = false,
+            '\t' if !quoted => row.push(std::mem::take(&mut cell)),
+            '\n' if !quoted => {
+                row.push(std::mem::take(&mut cell));
+                rows.push(std::mem::take(&mut row));
+            }
+            c => cell.push(c),
+        }
+        at_start = matches!(c, '\t' | '\n') && !quoted;
+    }
+    if !cell.is_empty() || !row.is_empty() {
+        row.push(cell);
+        rows.push(row);
+    }
+    rows
+}
+
+#[test]
+fn categorize_turns_match_demo() {
+    let Some(blocks) = demo_blocks() else { return };
+    assert!(
+        blocks[3].starts_with(MEMORIZE_INTRO),
+        "memorize intro differs from demo.md"
+    );
+    assert_eq!(
+        blocks[5],
+        format!("{CATEGORIZE_QUESTION}\n"),
+        "categorize question differs from demo.md"
+    );
+    // The whole first turn, rebuilt from the scraped pairs, is the demo's block.
+    let Some(tsv) = read("derived_demo_scraped_pairs.tsv") else {
+        return;
+    };
+    let rows = read_tsv(&tsv);
+    assert_eq!(rows[0], vec!["sample_1", "sample_2"]);
+    let pairs: Vec<(String, String)> = rows[1..]
+        .iter()
+        .map(|r| (r[0].clone(), r[1].clone()))
+        .collect();
+    assert_eq!(pairs.len(), 116);
+    assert_eq!(format!("{}\n", memorize_turn(&pairs)), blocks[3]);
+}
+
+#[test]
+fn generation_prompt_matches_demo() {
+    let Some(blocks) = demo_blocks() else { return };
+    let failure_mode = blocks[7].trim_end().rsplit('\n').next().unwrap();
+    assert!(failure_mode.starts_with("Negation: "));
+    assert_eq!(
+        format!("{}\n", generation_prompt(PAIRS_PER_REQUEST, failure_mode)),
+        blocks[7]
+    );
+    // The failure mode line is also the demo's step-3 paragraph.
+    let text = read("demo.md").expect("read above");
+    assert!(text.contains(&format!("\n{failure_mode}\n\nWe start a new conversastion")));
 }

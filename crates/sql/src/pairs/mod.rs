@@ -14,11 +14,10 @@ use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::{Session, TableFunctionArgs, TableFunctionImpl, TableProvider};
 use datafusion::common::{plan_err, Result};
 
-pub use options::{parse as parse_options, Judge, Mode, PairsOptions, Threshold};
-pub use scrape::ScrapeReport;
+use lookalike_encode::EncoderRegistry;
+use lookalike_scrape::{Judge, Mode};
 
 use crate::computed::{CallArgs, Compute, Computed};
-use crate::encoders::EncoderRegistry;
 use crate::notes::Notes;
 
 /// Output column names.
@@ -94,8 +93,8 @@ impl TableFunctionImpl for LookalikePairsFunc {
             .filter(|r| !r.eq_ignore_ascii_case("none"));
         let options = options::parse(call.options())?;
         if reference.is_none()
-            && options.judge == Judge::Reference
-            && options.mode == Mode::Failures
+            && options.scrape.judge == Judge::Reference
+            && options.scrape.mode == Mode::Failures
         {
             return plan_err!(
                 "{USAGE}: without a reference model, give judge => 'structural' (or mode => 'candidates')"
@@ -138,10 +137,10 @@ impl std::fmt::Debug for PairsJob {
             r.text_column,
             r.target,
             r.reference,
-            r.options.threshold,
-            r.options.mode,
-            r.options.judge,
-            r.options.search.method
+            r.options.scrape.threshold,
+            r.options.scrape.mode,
+            r.options.scrape.judge,
+            r.options.scrape.search.method
         )
     }
 }

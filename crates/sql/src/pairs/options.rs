@@ -2,69 +2,16 @@
 
 use crate::computed::{option_list, option_text};
 use datafusion::common::{plan_err, Result, ScalarValue};
-use lookalike_pairs::{Method, PairRule, Quantization, SearchOptions, MULTIMON_EXCLUDED_PHRASES};
+use lookalike_pairs::{Method, Quantization, MULTIMON_EXCLUDED_PHRASES};
+use lookalike_scrape::{Judge, Mode, ScrapeOptions, Threshold};
 
-/// Which pairs the table function returns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Pairs the chosen judge flags as erroneous agreements.
-    Failures,
-    /// Every pair above the target threshold, with both judges' evidence, for SQL to decide.
-    Candidates,
-}
-
-/// Who decides, in failures mode, that a pair above the target threshold differs in meaning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Judge {
-    /// The reference encoder, by the gap / ceiling rule (MultiMon's judge).
-    Reference,
-    /// The structural word-level diff (`failure_kind(...).changes_meaning`).
-    Structural,
-    /// Either one.
-    Either,
-}
-
-/// The target threshold: a similarity, or a quantile of the corpus's own pair similarities.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Threshold {
-    /// Strictly above this cosine.
-    Value(f32),
-    /// Strictly above this quantile of similarities of random pairs (estimated on a sample).
-    Quantile(f64),
-}
-
-/// Every option, resolved.
-#[derive(Debug, Clone, PartialEq)]
+/// Every option of a call: the scrape's, and where the source's ids are.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PairsOptions {
-    /// Target threshold.
-    pub threshold: Threshold,
-    /// Gap rule, reference ceiling and excluded phrases (its `target_threshold` is set once the
-    /// threshold is known).
-    pub rule: PairRule,
-    /// Search method, quantization, initial k.
-    pub search: SearchOptions,
-    /// What to return.
-    pub mode: Mode,
-    /// Who flags failures.
-    pub judge: Judge,
-    /// Most rows returned.
-    pub limit: Option<usize>,
+    /// Threshold, rule, search, mode, judge, limit.
+    pub scrape: ScrapeOptions,
     /// The id column of the source (default: `id`, else `line`, else row numbers).
     pub id_column: Option<String>,
-}
-
-impl Default for PairsOptions {
-    fn default() -> Self {
-        PairsOptions {
-            threshold: Threshold::Value(0.9),
-            rule: PairRule::default(),
-            search: SearchOptions::default(),
-            mode: Mode::Failures,
-            judge: Judge::Either,
-            limit: None,
-            id_column: None,
-        }
-    }
 }
 
 /// The option names.
@@ -101,18 +48,18 @@ pub fn parse(items: &[(String, ScalarValue)]) -> Result<PairsOptions> {
             }
         };
         match key.as_str() {
-            "threshold" | "target_threshold" => options.threshold = Threshold::Value(number(-1.0, 1.0)? as f32),
-            "quantile" | "target_quantile" => options.threshold = Threshold::Quantile(number(0.0, 1.0)?),
-            "gap" if value.eq_ignore_ascii_case("none") => options.rule.gap = None,
-            "gap" => options.rule.gap = Some(number(0.0, 2.0)? as f32),
-            "ceiling" | "reference_ceiling" if value.eq_ignore_ascii_case("none") => options.rule.reference_ceiling = None,
-            "ceiling" | "reference_ceiling" => options.rule.reference_ceiling = Some(number(-1.0, 1.0)? as f32),
+            "threshold" | "target_threshold" => options.scrape.threshold = Threshold::Value(number(-1.0, 1.0)? as f32),
+            "quantile" | "target_quantile" => options.scrape.threshold = Threshold::Quantile(number(0.0, 1.0)?),
+            "gap" if value.eq_ignore_ascii_case("none") => options.scrape.rule.gap = None,
+            "gap" => options.scrape.rule.gap = Some(number(0.0, 2.0)? as f32),
+            "ceiling" | "reference_ceiling" if value.eq_ignore_ascii_case("none") => options.scrape.rule.reference_ceiling = None,
+            "ceiling" | "reference_ceiling" => options.scrape.rule.reference_ceiling = Some(number(-1.0, 1.0)? as f32),
             "k" => match value.parse::<i64>() {
-                Ok(k) if k > 0 => options.search.initial_k = k as usize,
+                Ok(k) if k > 0 => options.scrape.search.initial_k = k as usize,
                 _ => return plan_err!("lookalike_pairs: k => {value} must be a positive whole number"),
             },
             "method" => {
-                options.search.method = match value.to_ascii_lowercase().as_str() {
+                options.scrape.search.method = match value.to_ascii_lowercase().as_str() {
                     "auto" => Method::Auto,
                     "exact" => Method::Exact,
                     "hnsw" => Method::Hnsw,
@@ -121,14 +68,14 @@ pub fn parse(items: &[(String, ScalarValue)]) -> Result<PairsOptions> {
                 }
             }
             "exact" => {
-                options.search.method = match value.to_ascii_lowercase().as_str() {
+                options.scrape.search.method = match value.to_ascii_lowercase().as_str() {
                     "true" | "yes" | "1" => Method::Exact,
                     "false" | "no" | "0" => Method::Auto,
                     _ => return plan_err!("lookalike_pairs: exact => '{value}' is not true or false"),
                 }
             }
             "quantization" => {
-                options.search.quantization = match value.to_ascii_lowercase().as_str() {
+                options.scrape.search.quantization = match value.to_ascii_lowercase().as_str() {
                     "f32" => Quantization::F32,
                     "f16" => Quantization::F16,
                     "i8" => Quantization::I8,
@@ -136,32 +83,32 @@ pub fn parse(items: &[(String, ScalarValue)]) -> Result<PairsOptions> {
                 }
             }
             "probes" => match value.parse::<i64>() {
-                Ok(p) if p > 0 => options.search.ivf.probes = p as usize,
+                Ok(p) if p > 0 => options.scrape.search.ivf.probes = p as usize,
                 _ => return plan_err!("lookalike_pairs: probes => {value} must be a positive whole number"),
             },
             "cells" => match value.parse::<i64>() {
-                Ok(c) if c >= 0 => options.search.ivf.cells = c as usize,
+                Ok(c) if c >= 0 => options.scrape.search.ivf.cells = c as usize,
                 _ => return plan_err!("lookalike_pairs: cells => {value} must be a whole number ≥ 0 (0: about 4√n)"),
             },
             "exclude" if option_list(raw).is_some() => {
-                options.rule.excluded_phrases = option_list(raw).unwrap_or_default();
+                options.scrape.rule.excluded_phrases = option_list(raw).unwrap_or_default();
             }
             "exclude" => {
-                options.rule.excluded_phrases = match value.to_ascii_lowercase().as_str() {
+                options.scrape.rule.excluded_phrases = match value.to_ascii_lowercase().as_str() {
                     "default" | "multimon" => MULTIMON_EXCLUDED_PHRASES.iter().map(|p| p.to_string()).collect(),
                     "none" => Vec::new(),
                     _ => vec![value.to_string()],
                 }
             }
             "mode" => {
-                options.mode = match value.to_ascii_lowercase().as_str() {
+                options.scrape.mode = match value.to_ascii_lowercase().as_str() {
                     "failures" => Mode::Failures,
                     "candidates" => Mode::Candidates,
                     _ => return plan_err!("lookalike_pairs: mode => '{value}' is not failures or candidates"),
                 }
             }
             "judge" => {
-                options.judge = match value.to_ascii_lowercase().as_str() {
+                options.scrape.judge = match value.to_ascii_lowercase().as_str() {
                     "reference" => Judge::Reference,
                     "structural" => Judge::Structural,
                     "either" => Judge::Either,
@@ -169,23 +116,24 @@ pub fn parse(items: &[(String, ScalarValue)]) -> Result<PairsOptions> {
                 }
             }
             "limit" => match value.parse::<i64>() {
-                Ok(n) if n >= 0 => options.limit = Some(n as usize),
+                Ok(n) if n >= 0 => options.scrape.limit = Some(n as usize),
                 _ => return plan_err!("lookalike_pairs: limit => {value} must be a whole number ≥ 0"),
             },
             // HNSW built by one thread gives the same pairs on every run; more threads build
             // faster but interleave insertions, so a rerun may miss a different handful.
             "threads" => match value.parse::<i64>() {
-                Ok(n) if (0..=1024).contains(&n) => options.search.threads = n as usize,
+                Ok(n) if (0..=1024).contains(&n) => options.scrape.search.threads = n as usize,
                 _ => return plan_err!("lookalike_pairs: threads => {value} must be a whole number in [0, 1024] (0: every core)"),
             },
             "id" => options.id_column = Some(value.to_string()),
             _ => return plan_err!("lookalike_pairs: unknown option '{key}' (options: {})", KEYS.join(", ")),
         }
     }
-    if let Threshold::Value(t) = options.threshold {
-        options.rule.target_threshold = t;
+    if let Threshold::Value(t) = options.scrape.threshold {
+        options.scrape.rule.target_threshold = t;
     }
     options
+        .scrape
         .rule
         .validate()
         .map_err(|e| datafusion::error::DataFusionError::Plan(format!("lookalike_pairs: {e}")))?;
@@ -211,10 +159,10 @@ mod tests {
     #[test]
     fn defaults_are_multimon() {
         let o = parse(&[]).unwrap();
-        assert_eq!(o.threshold, Threshold::Value(0.9));
-        assert_eq!(o.rule.gap, Some(0.2));
-        assert_eq!(o.rule.excluded_phrases.len(), 7);
-        assert_eq!(o.mode, Mode::Failures);
+        assert_eq!(o.scrape.threshold, Threshold::Value(0.9));
+        assert_eq!(o.scrape.rule.gap, Some(0.2));
+        assert_eq!(o.scrape.rule.excluded_phrases.len(), 7);
+        assert_eq!(o.scrape.mode, Mode::Failures);
     }
 
     #[test]
@@ -234,14 +182,17 @@ mod tests {
             ("limit", ScalarValue::Int64(Some(10))),
         ])
         .unwrap();
-        assert_eq!(o.threshold, Threshold::Value(0.95));
-        assert_eq!(o.rule.target_threshold, 0.95);
-        assert_eq!(o.rule.gap, None);
-        assert_eq!(o.search.initial_k, 32);
-        assert_eq!(o.search.method, Method::Hnsw);
-        assert_eq!(o.rule.excluded_phrases, vec!["no dog", "no cat, ever"]);
+        assert_eq!(o.scrape.threshold, Threshold::Value(0.95));
+        assert_eq!(o.scrape.rule.target_threshold, 0.95);
+        assert_eq!(o.scrape.rule.gap, None);
+        assert_eq!(o.scrape.search.initial_k, 32);
+        assert_eq!(o.scrape.search.method, Method::Hnsw);
         assert_eq!(
-            (o.mode, o.judge, o.limit),
+            o.scrape.rule.excluded_phrases,
+            vec!["no dog", "no cat, ever"]
+        );
+        assert_eq!(
+            (o.scrape.mode, o.scrape.judge, o.scrape.limit),
             (Mode::Candidates, Judge::Either, Some(10))
         );
     }
@@ -267,9 +218,16 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(
-            (o.search.method, o.search.ivf.probes, o.search.ivf.cells),
+            (
+                o.scrape.search.method,
+                o.scrape.search.ivf.probes,
+                o.scrape.search.ivf.cells
+            ),
             (Method::Ivf, 32, 500)
         );
-        assert_eq!(named(&[("threads", int(1))]).unwrap().search.threads, 1);
+        assert_eq!(
+            named(&[("threads", int(1))]).unwrap().scrape.search.threads,
+            1
+        );
     }
 }

@@ -15,8 +15,8 @@ use datafusion::logical_expr::{
 
 use super::is_string;
 use crate::docs;
-use crate::encoders::{EmbedError, EncoderRegistry};
 use crate::error::IntoDataFusion;
+use lookalike_encode::EncoderRegistry;
 
 /// The SQL function `embed`.
 #[derive(Debug)]
@@ -120,11 +120,7 @@ impl ScalarUDFImpl for EmbedFunc {
         let texts = cast(&args.args[1].to_array(args.number_rows)?, &DataType::Utf8)?;
         let texts = texts.as_string::<i32>();
         let inputs: Vec<Option<&str>> = texts.iter().collect();
-        let (loaded, vectors) = match self.registry.embed(name, &inputs) {
-            Ok(result) => result,
-            Err(EmbedError::Encode(e)) => return Err(e).exec("embed"),
-            Err(EmbedError::Cache(e)) => return Err(e.into()),
-        };
+        let (loaded, vectors) = self.registry.embed(name, &inputs).exec("embed")?;
         let dim = loaded.encoder.dim();
         let mut values = Vec::with_capacity(vectors.len() * dim);
         for vector in &vectors {

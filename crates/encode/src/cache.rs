@@ -20,7 +20,7 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 use sha2::{Digest, Sha256};
 
-use crate::error::SqlError;
+use crate::EncodeError;
 
 /// Parts beyond this many are merged into one when a model's cache is opened.
 const MAX_PARTS: usize = 32;
@@ -46,7 +46,7 @@ pub struct ModelCache {
 
 impl ModelCache {
     /// Opens (and loads) the cache of the model with this identity; merges parts when many.
-    pub fn open(root: &Path, identity: &str, dim: usize) -> Result<ModelCache, SqlError> {
+    pub fn open(root: &Path, identity: &str, dim: usize) -> Result<ModelCache, EncodeError> {
         let dir = root.join("embeddings").join(identity);
         let mut cache = ModelCache {
             dir,
@@ -84,7 +84,7 @@ impl ModelCache {
     }
 
     /// Adds newly computed vectors and writes them as one new part.
-    pub fn insert(&mut self, texts: &[&str], vectors: &[f32]) -> Result<(), SqlError> {
+    pub fn insert(&mut self, texts: &[&str], vectors: &[f32]) -> Result<(), EncodeError> {
         let mut fresh_texts = Vec::new();
         let mut fresh_hashes = Vec::new();
         let mut fresh_vectors = Vec::new();
@@ -110,12 +110,12 @@ impl ModelCache {
         Ok(())
     }
 
-    fn part_files(&self) -> Result<Vec<PathBuf>, SqlError> {
+    fn part_files(&self) -> Result<Vec<PathBuf>, EncodeError> {
         let entries = match std::fs::read_dir(&self.dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(source) => {
-                return Err(SqlError::Io {
+                return Err(EncodeError::Io {
                     action: "reading",
                     path: self.dir.clone(),
                     source,
@@ -134,8 +134,9 @@ impl ModelCache {
         Ok(parts)
     }
 
-    fn load_part(&mut self, path: &Path) -> Result<(), SqlError> {
-        let invalid = |reason: String| SqlError::Invalid {
+    fn load_part(&mut self, path: &Path) -> Result<(), EncodeError> {
+        let invalid = |reason: String| EncodeError::Invalid {
+            what: "embedding cache part",
             path: path.to_path_buf(),
             reason,
         };
@@ -144,7 +145,7 @@ impl ModelCache {
             // Another process merged this part away since we listed the directory.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(source) => {
-                return Err(SqlError::Io {
+                return Err(EncodeError::Io {
                     action: "reading",
                     path: path.to_path_buf(),
                     source,
@@ -204,7 +205,7 @@ impl ModelCache {
         hashes: &[TextHash],
         texts: &[&str],
         vectors: Vec<f32>,
-    ) -> Result<RecordBatch, SqlError> {
+    ) -> Result<RecordBatch, EncodeError> {
         let item = Arc::new(Field::new("item", DataType::Float32, false));
         let embeddings = FixedSizeListArray::try_new(
             item.clone(),
@@ -212,15 +213,18 @@ impl ModelCache {
             Arc::new(Float32Array::from(vectors)),
             None,
         )
-        .map_err(|e| SqlError::Invalid {
+        .map_err(|e| EncodeError::Invalid {
+            what: "embedding cache part",
             path: self.dir.clone(),
             reason: e.to_string(),
         })?;
-        let hashes =
-            FixedSizeBinaryArray::try_from_iter(hashes.iter()).map_err(|e| SqlError::Invalid {
+        let hashes = FixedSizeBinaryArray::try_from_iter(hashes.iter()).map_err(|e| {
+            EncodeError::Invalid {
+                what: "embedding cache part",
                 path: self.dir.clone(),
                 reason: e.to_string(),
-            })?;
+            }
+        })?;
         let schema = Schema::new(vec![
             Field::new("text_hash", DataType::FixedSizeBinary(16), false),
             Field::new("text", DataType::Utf8, false),
@@ -238,14 +242,15 @@ impl ModelCache {
                 Arc::new(embeddings),
             ],
         )
-        .map_err(|e| SqlError::Invalid {
+        .map_err(|e| EncodeError::Invalid {
+            what: "embedding cache part",
             path: self.dir.clone(),
             reason: e.to_string(),
         })
     }
 
     /// Rewrites every part as one, then removes the old parts.
-    fn compact(&mut self, parts: &[PathBuf]) -> Result<(), SqlError> {
+    fn compact(&mut self, parts: &[PathBuf]) -> Result<(), EncodeError> {
         let mut texts_by_row: Vec<(TextHash, String)> = Vec::with_capacity(self.len());
         for part in parts {
             let Ok(file) = std::fs::File::open(part) else {
@@ -300,14 +305,14 @@ impl ModelCache {
 }
 
 /// Writes batches to `path` through a temporary file in the same directory and a rename.
-pub fn write_parquet_atomically(path: &Path, batches: &[RecordBatch]) -> Result<(), SqlError> {
+pub fn write_parquet_atomically(path: &Path, batches: &[RecordBatch]) -> Result<(), EncodeError> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|source| SqlError::Io {
+    std::fs::create_dir_all(dir).map_err(|source| EncodeError::Io {
         action: "creating",
         path: dir.to_path_buf(),
         source,
     })?;
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|source| SqlError::Io {
+    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|source| EncodeError::Io {
         action: "creating a temporary file in",
         path: dir.to_path_buf(),
         source,
@@ -321,16 +326,19 @@ pub fn write_parquet_atomically(path: &Path, batches: &[RecordBatch]) -> Result<
         .first()
         .map(|b| b.schema())
         .unwrap_or_else(|| Arc::new(Schema::empty()));
-    let invalid = |e: parquet::errors::ParquetError| SqlError::Invalid {
+    let invalid = |e: parquet::errors::ParquetError| EncodeError::Invalid {
+        what: "embedding cache part",
         path: path.to_path_buf(),
         reason: format!("writing Parquet: {e}"),
     };
     let mut writer = ArrowWriter::try_new(
-        tmp.as_file().try_clone().map_err(|source| SqlError::Io {
-            action: "writing",
-            path: path.to_path_buf(),
-            source,
-        })?,
+        tmp.as_file()
+            .try_clone()
+            .map_err(|source| EncodeError::Io {
+                action: "writing",
+                path: path.to_path_buf(),
+                source,
+            })?,
         schema,
         Some(props),
     )
@@ -339,7 +347,7 @@ pub fn write_parquet_atomically(path: &Path, batches: &[RecordBatch]) -> Result<
         writer.write(batch).map_err(invalid)?;
     }
     writer.close().map_err(invalid)?;
-    tmp.as_file().sync_all().map_err(|source| SqlError::Io {
+    tmp.as_file().sync_all().map_err(|source| EncodeError::Io {
         action: "syncing",
         path: path.to_path_buf(),
         source,
@@ -352,7 +360,7 @@ pub fn write_parquet_atomically(path: &Path, batches: &[RecordBatch]) -> Result<
             .as_file()
             .set_permissions(std::fs::Permissions::from_mode(0o644));
     }
-    tmp.persist(path).map_err(|e| SqlError::Io {
+    tmp.persist(path).map_err(|e| EncodeError::Io {
         action: "renaming into",
         path: path.to_path_buf(),
         source: e.error,

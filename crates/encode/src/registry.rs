@@ -4,10 +4,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use lookalike_encode::{Encoder, EncoderOptions, Models};
-
 use crate::cache::{text_hash, ModelCache};
-use crate::error::SqlError;
+use crate::{EncodeError, Encoder, EncoderOptions, Models};
 
 /// What one call to [`EncoderRegistry::embed`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -84,7 +82,7 @@ impl EncoderRegistry {
     }
 
     /// The encoder called `name`, loading it on first use.
-    pub fn get(&self, name: &str) -> lookalike_encode::Result<Arc<Loaded>> {
+    pub fn get(&self, name: &str) -> crate::Result<Arc<Loaded>> {
         if let Some(loaded) = self.loaded.lock().unwrap().get(name) {
             return Ok(loaded.clone());
         }
@@ -109,16 +107,13 @@ impl EncoderRegistry {
     }
 
     /// Embeds texts (`None` stays `None`), reading and filling the cache.
-    pub fn embed(&self, name: &str, texts: &[Option<&str>]) -> Result<Embedded, EmbedError> {
-        let loaded = self.get(name).map_err(EmbedError::Encode)?;
+    pub fn embed(&self, name: &str, texts: &[Option<&str>]) -> Result<Embedded, EncodeError> {
+        let loaded = self.get(name)?;
         let dim = loaded.encoder.dim();
         let mut cache_slot = loaded.cache.lock().unwrap();
         if cache_slot.is_none() {
             if let Some(root) = &self.cache_root {
-                *cache_slot = Some(
-                    ModelCache::open(root, loaded.encoder.identity(), dim)
-                        .map_err(EmbedError::Cache)?,
-                );
+                *cache_slot = Some(ModelCache::open(root, loaded.encoder.identity(), dim)?);
             }
         }
         let mut out: Vec<Option<Vec<f32>>> = vec![None; texts.len()];
@@ -147,7 +142,7 @@ impl EncoderRegistry {
             // In chunks, each saved to the cache as soon as it is computed: an interrupted run
             // keeps what it paid for, and the progress hook sees the work advance.
             for chunk in missing.chunks(CHUNK_TEXTS) {
-                let embeddings = loaded.encoder.encode(chunk).map_err(EmbedError::Encode)?;
+                let embeddings = loaded.encoder.encode(chunk)?;
                 stats.computed += chunk.len();
                 stats.truncated += embeddings.truncated;
                 rows.extend_from_slice(&embeddings.data);
@@ -176,15 +171,4 @@ impl EncoderRegistry {
         drop(cache_slot);
         Ok((loaded, out))
     }
-}
-
-/// Why embedding failed: the model or the cache.
-#[derive(Debug, thiserror::Error)]
-pub enum EmbedError {
-    /// Loading or running the model.
-    #[error(transparent)]
-    Encode(lookalike_encode::EncodeError),
-    /// Reading the cache.
-    #[error(transparent)]
-    Cache(SqlError),
 }

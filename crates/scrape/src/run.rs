@@ -1,0 +1,197 @@
+//! The scrape itself: embed, search, dedup, judge.
+
+use lookalike_encode::{EncodeError, EncoderRegistry};
+use lookalike_pairs::{
+    dedup_pairs, dot, find_pairs_with_report, sample_similarity_quantile, Candidate, PairsError,
+};
+use lookalike_taxonomy::{failure_kind, FailureKind, Judgement};
+
+use crate::{
+    Corpus, Judge, Mode, ScrapeOptions, ScrapeReport, Threshold, QUANTILE_SAMPLE_PAIRS,
+    QUANTILE_SEED,
+};
+
+/// Why a scrape failed: embedding (model or cache) or the search.
+#[derive(Debug, thiserror::Error)]
+pub enum ScrapeError {
+    /// Loading or running a model, or reading its cache.
+    #[error(transparent)]
+    Embed(#[from] EncodeError),
+    /// The pair search or the quantile estimate.
+    #[error(transparent)]
+    Pairs(#[from] PairsError),
+}
+
+/// Which judge flagged a pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlaggedBy {
+    /// The reference encoder's gap rule only.
+    Reference,
+    /// The structural judge only.
+    Structural,
+    /// Both judges.
+    Both,
+}
+
+impl FlaggedBy {
+    fn of(by_reference: bool, by_structure: bool) -> Option<FlaggedBy> {
+        match (by_reference, by_structure) {
+            (true, true) => Some(FlaggedBy::Both),
+            (true, false) => Some(FlaggedBy::Reference),
+            (false, true) => Some(FlaggedBy::Structural),
+            (false, false) => None,
+        }
+    }
+
+    /// The name in the `flagged_by` column.
+    pub fn name(self) -> &'static str {
+        match self {
+            FlaggedBy::Reference => "reference",
+            FlaggedBy::Structural => "structural",
+            FlaggedBy::Both => "both",
+        }
+    }
+}
+
+/// A pair above the target threshold with both judges' evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScrapedPair {
+    /// Index of the first text in the corpus.
+    pub a: u32,
+    /// Index of the second text.
+    pub b: u32,
+    /// Cosine under the target.
+    pub target_sim: f32,
+    /// Cosine under the reference, when there is one.
+    pub reference_sim: Option<f32>,
+    /// The structural judge's kind of edit.
+    pub kind: FailureKind,
+    /// Whether the structural judge is confident the edit changes the picture.
+    pub changes_meaning: bool,
+    /// The structural judge's three-way answer.
+    pub verdict: Judgement,
+    /// Who flags the pair as a failure; `None` for a candidate no judge flags.
+    pub flagged_by: Option<FlaggedBy>,
+}
+
+/// Scrapes the corpus: the pairs the target embeds above the threshold, ordered by target
+/// similarity (descending) then indices, judged, and kept as `options.mode` and
+/// `options.judge` say. Blocks while it embeds and searches.
+pub fn scrape(
+    corpus: &Corpus,
+    target: &str,
+    reference: Option<&str>,
+    options: &ScrapeOptions,
+    registry: &EncoderRegistry,
+    report: &mut ScrapeReport,
+) -> Result<Vec<ScrapedPair>, ScrapeError> {
+    let texts = &corpus.texts;
+    if texts.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let vectors = embed(registry, target, texts.iter())?;
+    let dim = vectors.len() / texts.len();
+    let threshold = match options.threshold {
+        Threshold::Value(t) => t,
+        Threshold::Quantile(q) => {
+            sample_similarity_quantile(&vectors, dim, q, QUANTILE_SAMPLE_PAIRS, QUANTILE_SEED)?
+        }
+    };
+    report.threshold = threshold;
+    let (found, search) = find_pairs_with_report(&vectors, dim, threshold, &options.search)?;
+    drop(vectors);
+    report.method = Some(search.method);
+    report.above_threshold = found.len();
+    let (kept, dedup) = dedup_pairs(&found, texts)?;
+    report.normalized_equal = dedup.normalized_equal;
+    report.repeated_pairs = dedup.duplicate;
+
+    // The reference only ever sees texts that are in a candidate pair.
+    let reference_sims = match reference {
+        Some(model) => Some(reference_similarities(
+            registry, model, &kept, texts, report,
+        )?),
+        None => None,
+    };
+    let mut rule = options.rule.clone();
+    rule.target_threshold = threshold;
+
+    let mut out = Vec::new();
+    for (i, pair) in kept.iter().enumerate() {
+        let (a, b) = (&texts[pair.a as usize], &texts[pair.b as usize]);
+        let reference_sim = reference_sims.as_ref().map(|s| s[i]);
+        let verdict = failure_kind(a, b);
+        // The reference gap is MultiMon's judge; a pair the structural judge confidently reads
+        // as the same picture is no failure whatever the reference says.
+        let by_reference = reference_sim.is_some()
+            && rule.judge(pair.target_sim, reference_sim).is_failure()
+            && verdict.judgement != Judgement::Same;
+        let by_structure = verdict.changes_meaning;
+        report.by_reference += by_reference as usize;
+        report.by_structure += by_structure as usize;
+        let keep = match (options.mode, options.judge) {
+            (Mode::Candidates, _) => true,
+            (Mode::Failures, Judge::Reference) => by_reference,
+            (Mode::Failures, Judge::Structural) => by_structure,
+            (Mode::Failures, Judge::Either) => by_reference || by_structure,
+        };
+        if !keep {
+            continue;
+        }
+        if options.limit.is_some_and(|limit| out.len() >= limit) {
+            break;
+        }
+        out.push(ScrapedPair {
+            a: pair.a,
+            b: pair.b,
+            target_sim: pair.target_sim,
+            reference_sim,
+            kind: verdict.kind,
+            changes_meaning: by_structure,
+            verdict: verdict.judgement,
+            flagged_by: FlaggedBy::of(by_reference, by_structure),
+        });
+    }
+    report.returned = out.len();
+    Ok(out)
+}
+
+/// The texts' vectors under `model`, contiguous.
+fn embed<'a>(
+    registry: &EncoderRegistry,
+    model: &str,
+    texts: impl Iterator<Item = &'a String>,
+) -> Result<Vec<f32>, ScrapeError> {
+    let refs: Vec<Option<&str>> = texts.map(|t| Some(t.as_str())).collect();
+    let (_, vectors) = registry.embed(model, &refs)?;
+    Ok(vectors
+        .into_iter()
+        .flat_map(|v| v.unwrap_or_default())
+        .collect())
+}
+
+/// The reference cosine of each pair, embedding only the texts that are in a pair.
+fn reference_similarities(
+    registry: &EncoderRegistry,
+    model: &str,
+    pairs: &[Candidate],
+    texts: &[String],
+    report: &mut ScrapeReport,
+) -> Result<Vec<f32>, ScrapeError> {
+    let mut needed: Vec<u32> = pairs.iter().flat_map(|p| [p.a, p.b]).collect();
+    needed.sort_unstable();
+    needed.dedup();
+    report.reference_texts = needed.len();
+    if needed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let vectors = embed(registry, model, needed.iter().map(|&i| &texts[i as usize]))?;
+    let dim = vectors.len() / needed.len();
+    let row = |id: u32| {
+        let i = needed
+            .binary_search(&id)
+            .expect("every pair's ids were embedded");
+        &vectors[i * dim..(i + 1) * dim]
+    };
+    Ok(pairs.iter().map(|p| dot(row(p.a), row(p.b))).collect())
+}
