@@ -752,3 +752,36 @@ fn audit_parameters_pass_through_verbatim_or_fail_before_any_stage() {
         "the report records the domain"
     );
 }
+
+/// An output path that cannot be a directory fails before any stage runs, naming the path.
+#[test]
+fn unwritable_out_fails_before_any_stage() {
+    if !has_model("minilm") || !has_model("mpnet") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(dir.path(), 50);
+    let cache = dir.path().join("cache");
+    let out = dir.path().join("a-file");
+    std::fs::write(&out, "not a directory").unwrap();
+    let run = audit(
+        &[
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--target",
+            "minilm",
+            "--offline",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &cache,
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr).to_string();
+    assert!(!run.status.success());
+    assert!(
+        stderr.contains("the output directory") && stderr.contains("a-file"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("scrape "), "no stage may run: {stderr}");
+    assert!(walk(&cache).is_empty(), "nothing embedded");
+}

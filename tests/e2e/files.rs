@@ -45,6 +45,34 @@ fn text_csv_ndjson_and_parquet_files_are_tables() {
     );
 }
 
+/// Every format `-t` reads is read the same way by path in a query.
+#[test]
+fn files_by_path_read_as_with_t() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let txt = write("prompts.txt", "a red car\na blue car\n");
+    let tsv = write("logs.tsv", "id\tprompt\n1\ta red car\n2\ta dog\n");
+    let jsonl = write("events.jsonl", "{\"id\": 1}\n{\"id\": 2}\n{\"id\": 3}\n");
+    let ndjson = write("events.ndjson", "{\"id\": 1}\n");
+    let coco = write(
+        "captions.json",
+        r#"{"annotations": [{"id": 5, "image_id": 9, "caption": "a dog"}, {"id": 6, "image_id": 9, "caption": "a cat"}]}"#,
+    );
+    let query = format!(
+        "SELECT (SELECT count(*) FROM '{txt}') AS txt, (SELECT count(*) FROM '{tsv}') AS tsv, \
+         (SELECT count(*) FROM '{jsonl}') AS jsonl, (SELECT count(*) FROM '{ndjson}') AS ndjson, \
+         (SELECT count(*) FROM '{coco}') AS coco, (SELECT max(text) FROM '{txt}') AS text"
+    );
+    assert_eq!(
+        sql(&query, &[], None),
+        "txt,tsv,jsonl,ndjson,coco,text\n2,2,3,1,2,a red car\n"
+    );
+}
+
 #[test]
 fn non_utf8_text_file_is_named_with_its_line() {
     let dir = tempfile::tempdir().unwrap();

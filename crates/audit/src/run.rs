@@ -81,6 +81,11 @@ pub async fn run(
         .collect::<Result<Vec<_>>>()?;
     std::fs::create_dir_all(&config.out)
         .map_err(AuditError::io("creating the output directory", &config.out))?;
+    // A read-only directory must fail now, not after every stage has run.
+    tempfile::NamedTempFile::new_in(&config.out).map_err(AuditError::io(
+        "writing in the output directory",
+        &config.out,
+    ))?;
     lookalike_sql::register_file(session.ctx(), "corpus", &config.corpus)
         .await
         .map_err(|e| {

@@ -22,9 +22,13 @@ pub struct Cli {
     #[arg(short = 'c', long = "command", value_name = "SQL")]
     pub commands: Vec<String>,
 
-    /// SQL file to run (repeatable); statements end with `;`.
+    /// SQL file to run (repeatable); statements end with `;`. -c and -f run in the order given.
     #[arg(short = 'f', long = "file", value_name = "PATH")]
     pub files: Vec<PathBuf>,
+
+    /// -c and -f together, in command-line order (filled by [`Cli::with_scripts_in_order`]).
+    #[arg(skip)]
+    pub scripts: Vec<Script>,
 
     /// Sets the session variable `@NAME` to VALUE for -c and -f SQL: a number or boolean where
     /// the audit's parameter of that name is one, text otherwise; never spliced into SQL text.
@@ -52,6 +56,39 @@ pub struct Cli {
     /// A subcommand instead of SQL.
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// One -c or -f.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Script {
+    /// `-c SQL`.
+    Command(String),
+    /// `-f PATH`.
+    File(PathBuf),
+}
+
+impl Cli {
+    /// Orders -c and -f as they stood on the command line.
+    pub fn with_scripts_in_order(mut self, matches: &clap::ArgMatches) -> Cli {
+        let at = |id: &str| -> Vec<usize> {
+            matches
+                .indices_of(id)
+                .map(|i| i.collect())
+                .unwrap_or_default()
+        };
+        let mut scripts: Vec<(usize, Script)> = at("commands")
+            .into_iter()
+            .zip(self.commands.iter().cloned().map(Script::Command))
+            .chain(
+                at("files")
+                    .into_iter()
+                    .zip(self.files.iter().cloned().map(Script::File)),
+            )
+            .collect();
+        scripts.sort_by_key(|(index, _)| *index);
+        self.scripts = scripts.into_iter().map(|(_, s)| s).collect();
+        self
+    }
 }
 
 /// Flags that configure the session: models, cache, tables, threads.
@@ -306,6 +343,35 @@ mod tests {
         assert_eq!(cli.session.tables, vec!["caps=x.txt"]);
         assert_eq!(cli.format, Format::Csv);
         assert_eq!(cli.maxrows, MaxRows::Unlimited);
+    }
+
+    #[test]
+    fn commands_and_files_keep_their_order() {
+        use clap::{CommandFactory, FromArgMatches};
+        let argv = [
+            "lookalike",
+            "-f",
+            "a.sql",
+            "-c",
+            "SELECT 1",
+            "-f",
+            "b.sql",
+            "-c",
+            "SELECT 2",
+        ];
+        let matches = Cli::command().try_get_matches_from(argv).unwrap();
+        let cli = Cli::from_arg_matches(&matches)
+            .unwrap()
+            .with_scripts_in_order(&matches);
+        assert_eq!(
+            cli.scripts,
+            vec![
+                Script::File("a.sql".into()),
+                Script::Command("SELECT 1".into()),
+                Script::File("b.sql".into()),
+                Script::Command("SELECT 2".into()),
+            ]
+        );
     }
 
     #[test]

@@ -12,14 +12,18 @@ mod vars;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use lookalike_encode::EncoderOptions;
 use lookalike_sql::{Lookalike, LookalikeConfig};
 
 use args::{Cli, Command, Format};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli.with_scripts_in_order(&matches),
+        Err(e) => e.exit(),
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -40,7 +44,7 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", shell::render_error(&e));
             ExitCode::from(2)
         }
     }
@@ -80,13 +84,14 @@ async fn run(cli: Cli) -> Result<()> {
         quiet: cli.quiet,
     };
     vars::define(&session, &cli.defines)?;
-    for path in &cli.files {
-        shell::run_file(&session, path, &printer).await?;
+    // In the order given, as psql and DuckDB run them.
+    for script in &cli.scripts {
+        match script {
+            args::Script::File(path) => shell::run_file(&session, path, &printer).await?,
+            args::Script::Command(sql) => shell::run_sql(&session, sql, &printer).await?,
+        }
     }
-    for sql in &cli.commands {
-        shell::run_sql(&session, sql, &printer).await?;
-    }
-    if cli.files.is_empty() && cli.commands.is_empty() {
+    if cli.scripts.is_empty() {
         shell::repl(&session, &printer).await?;
     }
     Ok(())

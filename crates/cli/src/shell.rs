@@ -232,7 +232,7 @@ pub async fn repl(session: &Lookalike, printer: &Printer) -> Result<()> {
             match meta_command(session, trimmed, printer).await {
                 Ok(true) => break,
                 Ok(false) => {}
-                Err(e) => eprintln!("error: {e:#}"),
+                Err(e) => eprintln!("error: {}", render_error(&e)),
             }
             continue;
         }
@@ -241,7 +241,7 @@ pub async fn repl(session: &Lookalike, printer: &Printer) -> Result<()> {
         if trimmed.ends_with(';') {
             let _ = editor.add_history_entry(buffer.trim());
             if let Err(e) = run_sql(session, &buffer, printer).await {
-                eprintln!("error: {e:#}");
+                eprintln!("error: {}", render_error(&e));
             }
             buffer.clear();
         }
@@ -259,4 +259,46 @@ async fn meta_command(session: &Lookalike, command: &str, printer: &Printer) -> 
         _ => println!("\\q quit · \\d list tables · \\h list functions · \\h NAME describe one"),
     }
     Ok(false)
+}
+
+/// An error and its causes on one line, each message once. DataFusion's errors repeat their
+/// source in their own message (`External error: …`, a context above its error), so printing
+/// the chain as anyhow does (`{:#}`) shows the same text two or three times.
+pub fn render_error(error: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::error::DataFusionError;
+
+    #[test]
+    fn each_message_is_printed_once() {
+        let io = std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "models/x/model.onnx is missing",
+        );
+        let df = DataFusionError::External(Box::new(io)).context("embed");
+        let error = anyhow::Error::new(df).context("in sql/scrape.sql");
+        let line = render_error(&error);
+        assert_eq!(
+            line.matches("models/x/model.onnx is missing").count(),
+            1,
+            "{line}"
+        );
+        assert!(line.starts_with("in sql/scrape.sql: "), "{line}");
+        assert!(line.contains("embed"), "{line}");
+    }
 }

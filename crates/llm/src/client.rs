@@ -270,13 +270,16 @@ impl LlmClient {
                 match tokio::time::timeout(config.timeout, call).await {
                     Err(_) => Failure::Retryable(format!("timed out after {:?}", config.timeout)),
                     Ok(Err(e)) => target.classify(e),
-                    Ok(Ok(body)) => {
-                        return extract_text(&body).map_err(|reason| LlmError::BadResponse {
-                            url: url.clone(),
-                            model: config.model.clone(),
-                            reason: target.redact(&reason),
-                        })
-                    }
+                    // A key the server echoes never reaches the cache or an output.
+                    Ok(Ok(body)) => match extract_text(&body) {
+                        Ok(text) => return Ok(target.redact(&text)),
+                        // Empty `choices` and the like come and go with a misbehaving server:
+                        // asked again, like a 5xx.
+                        Err(reason) => Failure::Retryable(format!(
+                            "an answer without text: {}",
+                            target.redact(&reason)
+                        )),
+                    },
                 }
             };
             match outcome {

@@ -180,14 +180,11 @@ impl Target<'_> {
                 "connection error: {}",
                 self.redact(&error_chain(&e))
             )),
-            OpenAIError::JSONDeserialize(e, body) => Failure::Fatal(LlmError::BadResponse {
-                url,
-                model,
-                reason: format!(
-                    "the body is not JSON ({e}); it starts: {:?}",
-                    start_of(&self.redact(&body), 200)
-                ),
-            }),
+            // A truncated body is a dropped connection by another name: asked again.
+            OpenAIError::JSONDeserialize(e, body) => Failure::Retryable(format!(
+                "the body is not JSON ({e}); it starts: {:?}",
+                start_of(&self.redact(&body), 200)
+            )),
             other => Failure::Fatal(LlmError::BadResponse {
                 url,
                 model,

@@ -78,10 +78,24 @@ impl Lookalike {
             cache_root,
             config.encoder,
         ));
-        // URL tables let a query read a file by path: `SELECT * FROM 'pairs.parquet'`.
+        // URL tables let a query read a file by path (`SELECT * FROM 'pairs.parquet'`), in
+        // every format `-t` reads.
         let ctx =
-            SessionContext::new_with_config(SessionConfig::new().with_information_schema(true))
-                .enable_url_table();
+            SessionContext::new_with_config(SessionConfig::new().with_information_schema(true));
+        let files = Arc::new(tables::FileTables::default());
+        let catalogs = Arc::new(datafusion::catalog::DynamicFileCatalog::new(
+            Arc::clone(ctx.state().catalog_list()),
+            files.clone(),
+        ));
+        let ctx: SessionContext = ctx
+            .into_state_builder()
+            .with_catalog_list(catalogs)
+            .build()
+            .into();
+        files
+            .listing()
+            .session_store()
+            .with_state(ctx.state_weak_ref());
         let variables = Arc::new(variables::Variables::default());
         ctx.register_variable(VarType::UserDefined, variables.clone());
         ctx.register_relation_planner(Arc::new(named::NamedArguments))

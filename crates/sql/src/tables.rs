@@ -221,3 +221,44 @@ mod tests {
         assert_eq!(default_table_name(Path::new("2024-logs.txt")), "t2024_logs");
     }
 }
+
+/// Files read by path in a query (`SELECT * FROM 'pairs.tsv'`), the same way `-t` reads them:
+/// plain text a row a line, TSV, NDJSON / JSONL and COCO caption JSON here; Parquet, CSV and
+/// other JSON by DataFusion's own listing tables.
+#[derive(Debug, Default)]
+pub struct FileTables {
+    listing: datafusion::datasource::dynamic_file::DynamicListTableFactory,
+}
+
+impl FileTables {
+    /// DataFusion's factory, which needs the session it reads files for.
+    pub fn listing(&self) -> &datafusion::datasource::dynamic_file::DynamicListTableFactory {
+        &self.listing
+    }
+}
+
+#[async_trait::async_trait]
+impl datafusion::catalog::UrlTableFactory for FileTables {
+    async fn try_new(
+        &self,
+        url: &str,
+    ) -> Result<Option<Arc<dyn datafusion::catalog::TableProvider>>> {
+        let path = Path::new(url);
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if matches!(
+            ext.as_str(),
+            "txt" | "text" | "tsv" | "ndjson" | "jsonl" | "json"
+        ) && path.is_file()
+        {
+            // One reader per format: register it in a scratch session and hand over the table.
+            let scratch = SessionContext::new();
+            register_file(&scratch, "file", path).await?;
+            return scratch.table_provider("file").await.map(Some);
+        }
+        self.listing.try_new(url).await
+    }
+}

@@ -108,11 +108,29 @@ pub(super) fn read_file(path: &Path) -> Result<LlmSettings> {
     let value: serde_json::Value = if is_json {
         serde_json::from_str(&text).map_err(|e| fail(format!("invalid JSON: {e}")))?
     } else {
-        toml::from_str(&text).map_err(|e| fail(format!("invalid TOML: {e}")))?
+        // toml's message quotes the offending line, which may hold the API key: say only
+        // where and what.
+        toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map_or(0, |span| text[..span.start].matches('\n').count() + 1);
+            fail(format!(
+                "invalid TOML at line {line}: {}",
+                e.message().trim()
+            ))
+        })?
     };
     let value = match value.get("llm") {
         Some(section) if section.is_object() => section.clone(),
         _ => value,
     };
-    serde_json::from_value(value).map_err(|e| fail(e.to_string()))
+    // serde quotes a mistyped value, and the key may sit in the wrong field.
+    let key = value
+        .get("api_key")
+        .and_then(|k| k.as_str())
+        .map(|k| crate::secret::Secret::new(k.to_string()));
+    serde_json::from_value(value).map_err(|e| {
+        let message = e.to_string();
+        fail(key.as_ref().map_or(message.clone(), |k| k.redact(&message)))
+    })
 }

@@ -269,3 +269,70 @@ fn no_endpoint_says_how_to_configure_or_go_offline() {
         "{msg}"
     );
 }
+
+/// An answer with empty `choices`, then a truncated body, then a good answer: one call,
+/// finished by its retries, as against a server that misbehaves now and then.
+#[tokio::test]
+async fn empty_choices_and_truncated_json_are_asked_again() {
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = calls.clone();
+    let server =
+        MockServer::start(
+            move |_| match seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                0 => Reply::Status(
+                    200,
+                    r#"{"id":"x","object":"chat.completion","choices":[]}"#.into(),
+                ),
+                1 => Reply::Status(
+                    200,
+                    r#"{"id":"x","object":"chat.completion","choices":[{"mess"#.into(),
+                ),
+                _ => Reply::Ok("hello back".into()),
+            },
+        )
+        .await;
+    let answer = client(&server).chat(&hello()).await.unwrap();
+    assert_eq!(answer.text, "hello back");
+    assert_eq!(server.requests(), 3);
+
+    // A server that never gives text: the error says so after the retries, naming the reason.
+    let server = MockServer::start(|_| Reply::Status(200, r#"{"choices":[]}"#.into())).await;
+    let err = client(&server)
+        .chat(&hello())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("after 7 attempts") && err.contains("an answer without text"),
+        "{err}"
+    );
+}
+
+/// A server that echoes the key: the answer (and so the cache and every output) has it
+/// redacted.
+#[tokio::test]
+async fn an_echoed_key_never_reaches_the_answer() {
+    let server =
+        MockServer::start(|_| Reply::Ok("your key is sk-test-key-0123456789, thanks".into())).await;
+    let answer = client(&server).chat(&hello()).await.unwrap();
+    assert_eq!(answer.text, "your key is ***, thanks");
+}
+
+/// A config file with a syntax error on the key's line: the error names the line, never the key.
+#[test]
+fn a_broken_config_file_never_prints_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("llm.toml");
+    std::fs::write(
+        &path,
+        "base_url = \"http://127.0.0.1:1/v1\"\napi_key = \"sk-secret-in-file-42\nmodel = \"m\"\n",
+    )
+    .unwrap();
+    let err = LlmConfig::builder()
+        .config_file(path.clone())
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(!err.contains("sk-secret-in-file-42"), "{err}");
+    assert!(err.contains("llm.toml") && err.contains("line 2"), "{err}");
+}

@@ -4,14 +4,14 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    ArrayRef, AsArray, BooleanArray, Float32Array, Int64Array, RecordBatch, StringArray,
+    Array, ArrayRef, AsArray, BooleanArray, Float32Array, Int64Array, RecordBatch, StringArray,
 };
-use datafusion::arrow::compute::cast;
+use datafusion::arrow::compute::{cast, cast_with_options, CastOptions};
 use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::catalog::Session;
 use datafusion::common::{exec_err, Result};
 use datafusion::error::DataFusionError;
-use datafusion::prelude::col;
+use datafusion::prelude::{ident, Expr};
 use lookalike_encode::EncoderRegistry;
 use lookalike_scrape::{scrape, Corpus, ScrapeReport, ScrapedPair};
 
@@ -89,8 +89,9 @@ async fn read_source(
             text_field.data_type()
         );
     }
-    let id_column = match &request.options.id_column {
-        Some(name) if names.contains(name) => Some(name.clone()),
+    let id_column = match request.options.id_column.as_deref() {
+        Some(name) if name.eq_ignore_ascii_case("none") => None,
+        Some(name) if names.iter().any(|n| n == name) => Some(name.to_string()),
         Some(name) => {
             return exec_err!(
                 "lookalike_pairs: id column '{name}' is not in '{}' (columns: {})",
@@ -103,33 +104,43 @@ async fn read_source(
             .find(|c| names.iter().any(|n| n == *c))
             .map(|c| c.to_string()),
     };
-    let batches = match &id_column {
-        Some(id) => {
-            df.select(vec![
-                col(format!("\"{id}\"")),
-                col(format!("\"{}\"", request.text_column)),
-            ])?
-            .collect()
-            .await?
+    // Ids are the source's own, or none: a string or NULL id is an error, never a made-up value.
+    if let Some(name) = &id_column {
+        let field = schema.field_with_unqualified_name(name)?;
+        if !field.data_type().is_integer() {
+            return exec_err!(
+                "lookalike_pairs: id column '{name}' of '{}' is {}, not an integer; give id => 'none' to number the texts, or id => an integer column",
+                request.source,
+                field.data_type()
+            );
         }
-        None => {
-            df.select(vec![col(format!("\"{}\"", request.text_column))])?
-                .collect()
-                .await?
-        }
-    };
+    }
+    let mut columns: Vec<Expr> = id_column.iter().map(ident).collect();
+    columns.push(ident(&request.text_column));
+    let batches = df.select(columns)?.collect().await?;
     let mut rows: Vec<(i64, Option<String>)> = Vec::new();
     for batch in &batches {
         let text = cast(batch.column(batch.num_columns() - 1), &DataType::Utf8)?;
         let text = text.as_string::<i32>();
         let ids = match &id_column {
             Some(name) => {
-                let ids = cast(batch.column(0), &DataType::Int64)
-                    .map_err(|_| DataFusionError::Execution(format!("lookalike_pairs: id column '{name}' is not an integer; name another with id=<column>")))?;
-                ids.as_primitive::<Int64Type>()
-                    .iter()
-                    .map(|v| v.unwrap_or(i64::MAX))
-                    .collect::<Vec<_>>()
+                let exact = CastOptions {
+                    safe: false,
+                    ..CastOptions::default()
+                };
+                let ids =
+                    cast_with_options(batch.column(0), &DataType::Int64, &exact).map_err(|e| {
+                        DataFusionError::Execution(format!(
+                        "lookalike_pairs: id column '{name}' does not fit a 64-bit integer: {e}"
+                    ))
+                    })?;
+                if ids.null_count() > 0 {
+                    return exec_err!(
+                        "lookalike_pairs: id column '{name}' of '{}' has NULL ids; give id => 'none' to number the texts, or fill them",
+                        request.source
+                    );
+                }
+                ids.as_primitive::<Int64Type>().values().to_vec()
             }
             None => vec![0; batch.num_rows()],
         };

@@ -91,7 +91,8 @@ impl sqllogictest::AsyncDB for Db {
     }
 }
 
-/// Every cell as text: NULL as `NULL`, the empty string as `(empty)`.
+/// Every cell as text, trailing whitespace trimmed, a cell of several lines over several rows:
+/// NULL as `NULL`, the empty string as `(empty)`.
 fn rows(batches: &[RecordBatch]) -> datafusion::error::Result<Vec<Vec<String>>> {
     let options = FormatOptions::default().with_null("NULL");
     let mut out = Vec::new();
@@ -102,15 +103,25 @@ fn rows(batches: &[RecordBatch]) -> datafusion::error::Result<Vec<Vec<String>>> 
             .map(|c| ArrayFormatter::try_new(c.as_ref(), &options))
             .collect::<Result<Vec<_>, _>>()?;
         for row in 0..batch.num_rows() {
-            out.push(
-                formatters
+            // Trailing line breaks (an EXPLAIN plan's) cannot be written in a .slt file.
+            let cells: Vec<String> = formatters
+                .iter()
+                .map(|f| match f.value(row).to_string().trim_end() {
+                    "" => "(empty)".to_string(),
+                    s => s.to_string(),
+                })
+                .collect();
+            // A cell of several lines (a plan) continues on rows of its own, as the file
+            // shows it: one expected line per line of text.
+            let lines: Vec<Vec<&str>> = cells.iter().map(|c| c.lines().collect()).collect();
+            let depth = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            for k in 0..depth {
+                let row: Vec<String> = lines
                     .iter()
-                    .map(|f| match f.value(row).to_string() {
-                        s if s.is_empty() => "(empty)".to_string(),
-                        s => s,
-                    })
-                    .collect(),
-            );
+                    .filter_map(|l| l.get(k).map(|s| s.to_string()))
+                    .collect();
+                out.push(row);
+            }
         }
     }
     Ok(out)
