@@ -130,6 +130,46 @@ fn json_and_parquet_output() {
     assert!(err.contains("--format parquet needs --output"), "{err}");
 }
 
+/// Strings stay plain Utf8 through Parquet and casts, so every file written (the audit's, COPY's)
+/// opens in pyarrow 14 and older BI readers, which do not know Utf8View.
+#[test]
+fn parquet_written_from_parquet_and_casts_keeps_plain_strings() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, second) = (dir.path().join("a.parquet"), dir.path().join("b.parquet"));
+    let txt = dir.path().join("p.txt");
+    std::fs::write(&txt, "a red car\n").unwrap();
+    let tables = ["-t", txt.to_str().unwrap()];
+    sql(
+        &format!(
+            "COPY (SELECT CAST(text AS VARCHAR) AS t FROM p) TO '{}'",
+            first.display()
+        ),
+        &tables,
+        None,
+    );
+    sql(
+        &format!(
+            "COPY (SELECT * FROM '{}') TO '{}'",
+            first.display(),
+            second.display()
+        ),
+        &[],
+        None,
+    );
+    for path in [&first, &second] {
+        let file = std::fs::File::open(path).unwrap();
+        let reader =
+            parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+        let field = reader.schema().field(0).clone();
+        assert_eq!(
+            field.data_type(),
+            &arrow::datatypes::DataType::Utf8,
+            "{}",
+            path.display()
+        );
+    }
+}
+
 #[test]
 fn every_function_is_documented_and_every_example_runs() {
     use crate::common::has_model;

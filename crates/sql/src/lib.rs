@@ -80,8 +80,14 @@ impl Lookalike {
         ));
         // URL tables let a query read a file by path (`SELECT * FROM 'pairs.parquet'`), in
         // every format `-t` reads.
-        let ctx =
-            SessionContext::new_with_config(SessionConfig::new().with_information_schema(true));
+        // Plain Utf8 strings throughout: Parquet read back and `VARCHAR` casts would otherwise
+        // become Utf8View, which every file written from them carries, and which pyarrow 14
+        // and older BI readers cannot open.
+        let mut session_config = SessionConfig::new().with_information_schema(true);
+        let options = session_config.options_mut();
+        options.execution.parquet.schema_force_view_types = false;
+        options.sql_parser.map_string_types_to_utf8view = false;
+        let ctx = SessionContext::new_with_config(session_config);
         let files = Arc::new(tables::FileTables::default());
         let catalogs = Arc::new(datafusion::catalog::DynamicFileCatalog::new(
             Arc::clone(ctx.state().catalog_list()),
