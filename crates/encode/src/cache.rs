@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow::array::{
-    AsArray, FixedSizeBinaryArray, FixedSizeListArray, Float32Array, RecordBatch, StringArray,
+    Array, AsArray, FixedSizeBinaryArray, FixedSizeListArray, Float32Array, RecordBatch,
+    StringArray,
 };
 use arrow::datatypes::{DataType, Field, Float32Type, Schema};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -55,9 +56,15 @@ impl ModelCache {
             vectors: Vec::new(),
             parts: 0,
         };
-        let parts = cache.part_files()?;
-        for part in &parts {
-            cache.load_part(part)?;
+        let mut parts = Vec::new();
+        for part in cache.part_files()? {
+            match cache.load_part(&part) {
+                Ok(()) => parts.push(part),
+                // A part that is truncated, has flipped bytes or holds another shape costs a
+                // recompute of its texts, never the run: it is named and moved aside.
+                Err(e @ EncodeError::Invalid { .. }) => set_aside(&part, &e),
+                Err(e) => return Err(e),
+            }
         }
         cache.parts = parts.len();
         if cache.parts > MAX_PARTS {
@@ -152,13 +159,14 @@ impl ModelCache {
                 })
             }
         };
-        let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-            .and_then(|b| b.build())
-            .map_err(|e| {
-                invalid(format!(
-                    "not a readable embedding cache part ({e}); delete it to recompute"
-                ))
-            })?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+            .map_err(|e| invalid(format!("not a readable embedding cache part ({e})")))?;
+        let expected = builder.schema().metadata().get(CHECKSUM_KEY).cloned();
+        let reader = builder
+            .build()
+            .map_err(|e| invalid(format!("not a readable embedding cache part ({e})")))?;
+        // Staged and merged only once the whole part has read well.
+        let (mut hashes_read, mut vectors_read) = (Vec::new(), Vec::new());
         for batch in reader {
             let batch = batch.map_err(|e| invalid(e.to_string()))?;
             let (Some(hashes), Some(embeddings)) = (
@@ -175,26 +183,42 @@ impl ModelCache {
                 .ok_or_else(|| invalid("embedding is not a FixedSizeList".into()))?;
             if embeddings.value_length() as usize != self.dim {
                 return Err(invalid(format!(
-                    "cached embeddings have dimension {} but the model produces {}; delete {} to recompute",
+                    "cached embeddings have dimension {} but the model produces {}",
                     embeddings.value_length(),
                     self.dim,
-                    self.dir.display()
                 )));
             }
             let values = embeddings
                 .values()
                 .as_primitive_opt::<Float32Type>()
                 .ok_or_else(|| invalid("embedding values are not Float32".into()))?;
+            if embeddings.null_count() > 0 || values.null_count() > 0 {
+                return Err(invalid("holds a NULL embedding".into()));
+            }
             for row in 0..batch.num_rows() {
                 let hash: TextHash = hashes
                     .value(row)
                     .try_into()
                     .map_err(|_| invalid("text_hash is not 16 bytes".into()))?;
-                if let std::collections::hash_map::Entry::Vacant(slot) = self.index.entry(hash) {
-                    slot.insert(self.vectors.len() / self.dim);
-                    self.vectors
-                        .extend_from_slice(&values.values()[row * self.dim..(row + 1) * self.dim]);
+                let vector = &values.values()[row * self.dim..(row + 1) * self.dim];
+                if !vector.iter().all(|v| v.is_finite()) {
+                    return Err(invalid(format!("row {row} holds a non-finite vector")));
                 }
+                hashes_read.push(hash);
+                vectors_read.extend_from_slice(vector);
+            }
+        }
+        // Parts written before checksums were kept have none, and are read as they are.
+        if expected.is_some_and(|sum| sum != checksum(&hashes_read, &vectors_read)) {
+            return Err(invalid(
+                "its content does not match its checksum (flipped bytes?)".into(),
+            ));
+        }
+        for (i, hash) in hashes_read.into_iter().enumerate() {
+            if let std::collections::hash_map::Entry::Vacant(slot) = self.index.entry(hash) {
+                slot.insert(self.vectors.len() / self.dim);
+                self.vectors
+                    .extend_from_slice(&vectors_read[i * self.dim..(i + 1) * self.dim]);
             }
         }
         Ok(())
@@ -206,6 +230,7 @@ impl ModelCache {
         texts: &[&str],
         vectors: Vec<f32>,
     ) -> Result<RecordBatch, EncodeError> {
+        let metadata = HashMap::from([(CHECKSUM_KEY.to_string(), checksum(hashes, &vectors))]);
         let item = Arc::new(Field::new("item", DataType::Float32, false));
         let embeddings = FixedSizeListArray::try_new(
             item.clone(),
@@ -225,15 +250,18 @@ impl ModelCache {
                 reason: e.to_string(),
             }
         })?;
-        let schema = Schema::new(vec![
-            Field::new("text_hash", DataType::FixedSizeBinary(16), false),
-            Field::new("text", DataType::Utf8, false),
-            Field::new(
-                "embedding",
-                DataType::FixedSizeList(item, self.dim as i32),
-                false,
-            ),
-        ]);
+        let schema = Schema::new_with_metadata(
+            vec![
+                Field::new("text_hash", DataType::FixedSizeBinary(16), false),
+                Field::new("text", DataType::Utf8, false),
+                Field::new(
+                    "embedding",
+                    DataType::FixedSizeList(item, self.dim as i32),
+                    false,
+                ),
+            ],
+            metadata,
+        );
         RecordBatch::try_new(
             Arc::new(schema),
             vec![
@@ -368,6 +396,36 @@ pub fn write_parquet_atomically(path: &Path, batches: &[RecordBatch]) -> Result<
     Ok(())
 }
 
+/// The metadata key of a part's checksum.
+const CHECKSUM_KEY: &str = "lookalike.checksum";
+
+/// SHA-256 of a part's hashes and vectors (little-endian): flipped bytes anywhere in the data
+/// show as a mismatch, where Parquet itself would read them as other numbers.
+fn checksum(hashes: &[TextHash], vectors: &[f32]) -> String {
+    let mut hasher = Sha256::new();
+    for hash in hashes {
+        hasher.update(hash);
+    }
+    for v in vectors {
+        hasher.update(v.to_le_bytes());
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// Renames a bad part to `*.corrupt` (kept for a look, never read again) and says so.
+fn set_aside(part: &Path, why: &EncodeError) {
+    let aside = part.with_extension("parquet.corrupt");
+    match std::fs::rename(part, &aside) {
+        Ok(()) => eprintln!(
+            "warning: {why}; moved it aside to {}, and its texts will be embedded again",
+            aside.display()
+        ),
+        Err(e) => eprintln!(
+            "warning: {why}; could not move it aside ({e}), and its texts will be embedded again"
+        ),
+    }
+}
+
 /// A name part unique across processes and calls: time, process id and a counter.
 fn unique_suffix() -> String {
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -398,35 +456,63 @@ mod tests {
         assert_eq!(reopened.get(&text_hash("c")), None);
     }
 
+    /// The parts of m1 moved aside.
+    fn set_aside_parts(root: &Path) -> Vec<String> {
+        let dir = root.join("embeddings").join("m1");
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".corrupt"))
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
-    fn wrong_dimension_is_an_error_naming_the_file() {
+    fn a_part_of_another_dimension_is_set_aside() {
         let root = tempfile::tempdir().unwrap();
         ModelCache::open(root.path(), "m1", 2)
             .unwrap()
             .insert(&["a"], &[1., 0.])
             .unwrap();
-        let err = ModelCache::open(root.path(), "m1", 3)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("dimension 2 but the model produces 3") && err.contains("part-"),
-            "{err}"
-        );
+        let reopened = ModelCache::open(root.path(), "m1", 3).unwrap();
+        assert!(reopened.is_empty());
+        assert_eq!(set_aside_parts(root.path()).len(), 1);
     }
 
     #[test]
-    fn corrupt_part_is_named() {
+    fn truncated_flipped_and_non_finite_parts_are_set_aside_and_the_rest_kept() {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("embeddings").join("m1");
-        std::fs::create_dir_all(&dir).unwrap();
+        let mut cache = ModelCache::open(root.path(), "m1", 2).unwrap();
+        cache.insert(&["good"], &[1., 0.]).unwrap();
+        let good = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .next()
+            .unwrap()
+            .path();
+        // A copy of a part with one bit of a vector flipped: Parquet reads it as another number.
+        let mut bytes = std::fs::read(&good).unwrap();
+        let one = 1f32.to_le_bytes();
+        let at = bytes
+            .windows(4)
+            .position(|w| w == one)
+            .expect("the vector is stored as plain little-endian floats");
+        bytes[at] ^= 1;
+        std::fs::write(dir.join("part-zz-flipped.parquet"), &bytes).unwrap();
+        cache.insert(&["nan"], &[f32::NAN, 0.]).unwrap();
         std::fs::write(dir.join("part-0.parquet"), b"not parquet").unwrap();
-        let err = ModelCache::open(root.path(), "m1", 2)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("part-0.parquet") && err.contains("delete it"),
-            "{err}"
-        );
+
+        let reopened = ModelCache::open(root.path(), "m1", 2).unwrap();
+        assert_eq!(reopened.get(&text_hash("good")), Some(&[1., 0.][..]));
+        assert_eq!(reopened.get(&text_hash("nan")), None);
+        assert_eq!(reopened.len(), 1);
+        let aside = set_aside_parts(root.path());
+        assert_eq!(aside.len(), 3, "{aside:?}");
+        assert!(aside.contains(&"part-0.parquet.corrupt".to_string()));
+        assert!(aside.contains(&"part-zz-flipped.parquet.corrupt".to_string()));
     }
 
     #[test]
