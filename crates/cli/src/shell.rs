@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use datafusion::arrow::array::{Array, ArrayRef, RecordBatch, StringArray};
-use datafusion::arrow::datatypes::{Field, Schema};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StringArray};
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::arrow::util::pretty::pretty_format_batches;
 use datafusion::sql::parser::DFParser;
@@ -100,6 +100,10 @@ impl Printer {
             Format::Table => {
                 let shown = self.limited(batches);
                 if !shown.is_empty() && shown.iter().any(|b| b.num_columns() > 0) {
+                    let shown = shown
+                        .iter()
+                        .map(shorten_lists)
+                        .collect::<Result<Vec<_>>>()?;
                     writeln!(out, "{}", pretty_format_batches(&shown)?)?;
                 }
             }
@@ -153,6 +157,56 @@ impl Printer {
         }
         shown
     }
+}
+
+/// Values of a list shown in a table before the rest is elided.
+const LIST_SHOWN: usize = 6;
+
+/// A table is for reading: a 384-value vector becomes `[0.01, -0.02, …] (384 values)`. Lists
+/// of at most [`LIST_SHOWN`] values, and every other format, keep every value.
+fn shorten_lists(batch: &RecordBatch) -> Result<RecordBatch> {
+    let options = FormatOptions::default();
+    let mut fields = Vec::new();
+    let mut columns: Vec<ArrayRef> = Vec::new();
+    for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
+        let value = |row: usize| -> Option<ArrayRef> {
+            match column.data_type() {
+                DataType::List(_) => Some(column.as_list::<i32>().value(row)),
+                DataType::LargeList(_) => Some(column.as_list::<i64>().value(row)),
+                DataType::FixedSizeList(_, _) => Some(column.as_fixed_size_list().value(row)),
+                _ => None,
+            }
+        };
+        let long = (0..column.len())
+            .any(|row| !column.is_null(row) && value(row).is_some_and(|v| v.len() > LIST_SHOWN));
+        if !long {
+            fields.push(field.as_ref().clone());
+            columns.push(column.clone());
+            continue;
+        }
+        let mut text = Vec::with_capacity(column.len());
+        for row in 0..column.len() {
+            let Some(values) = value(row).filter(|_| !column.is_null(row)) else {
+                text.push(None);
+                continue;
+            };
+            let formatter = ArrayFormatter::try_new(values.as_ref(), &options)?;
+            let shown: Vec<String> = (0..values.len().min(LIST_SHOWN))
+                .map(|i| formatter.value(i).to_string())
+                .collect();
+            text.push(Some(if values.len() > LIST_SHOWN {
+                format!("[{}, …] ({} values)", shown.join(", "), values.len())
+            } else {
+                format!("[{}]", shown.join(", "))
+            }));
+        }
+        fields.push(Field::new(field.name(), DataType::Utf8, true));
+        columns.push(Arc::new(StringArray::from(text)));
+    }
+    Ok(RecordBatch::try_new(
+        Arc::new(Schema::new(fields)),
+        columns,
+    )?)
 }
 
 /// CSV cannot hold lists: nested columns become their display text (`[0.1, 0.2, …]`).
@@ -283,6 +337,30 @@ pub fn render_error(error: &anyhow::Error) -> String {
 mod tests {
     use super::*;
     use datafusion::error::DataFusionError;
+
+    #[test]
+    fn long_vectors_are_shortened_in_tables_only() {
+        use datafusion::arrow::array::{Float32Array, ListArray};
+        use datafusion::arrow::datatypes::Float32Type;
+        let long: Vec<Option<f32>> = (0..384).map(|i| Some(i as f32)).collect();
+        let lists = ListArray::from_iter_primitive::<Float32Type, _, _>(vec![
+            Some(long),
+            None,
+            Some(vec![Some(1.5)]),
+        ]);
+        let short = Float32Array::from(vec![1.0, 2.0, 3.0]);
+        let batch = RecordBatch::try_from_iter([
+            ("v", Arc::new(lists) as ArrayRef),
+            ("x", Arc::new(short) as ArrayRef),
+        ])
+        .unwrap();
+        let shown = shorten_lists(&batch).unwrap();
+        let v = shown.column(0).as_string::<i32>();
+        assert_eq!(v.value(0), "[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, …] (384 values)");
+        assert!(v.is_null(1));
+        assert_eq!(v.value(2), "[1.5]");
+        assert_eq!(shown.column(1).data_type(), &DataType::Float32);
+    }
 
     #[test]
     fn each_message_is_printed_once() {
