@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_INCREMENTAL=0
+# The tests install and read the runtime, models, WordNet and caches inside the checkout
+# (.lookalike/, models/), never in the user's own data and cache homes.
+export LOOKALIKE_HOME="$PWD/.lookalike" LOOKALIKE_MODELS="$PWD/models"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet

@@ -89,9 +89,12 @@ pub fn run(args: &[&str], cache: Option<&Path>, models: Option<&Path>) -> Output
     if let Some(models) = models {
         command.env("LOOKALIKE_MODELS", models);
     }
+    // `model` and `setup` embed nothing, so they take no cache flag.
+    let embeds = !matches!(args.first(), Some(&"model" | &"setup"));
     match cache {
         Some(dir) => command.env("LOOKALIKE_CACHE", dir),
-        None => command.arg("--no-cache"),
+        None if embeds => command.arg("--no-cache"),
+        None => &mut command,
     };
     command.output().expect("running lookalike")
 }

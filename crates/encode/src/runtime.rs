@@ -2,7 +2,7 @@
 //!
 //! `ort` is built with `load-dynamic`: nothing is linked at build time, and the library comes from
 //! the PyPI `onnxruntime` wheel. We look for it, in order, at `ORT_DYLIB_PATH`, in lookalike's own
-//! Python target (`$LOOKALIKE_HOME/python`, default `./.lookalike/python`, where `lookalike setup`
+//! Python target (`python/` in the data home, see [`lookalike_home`], where `lookalike setup`
 //! installs it) and in the site-packages of `python3`.
 
 use std::path::{Path, PathBuf};
@@ -15,16 +15,9 @@ pub const ORT_WHEEL_VERSION: &str = "1.32.0";
 /// The oldest ONNX Runtime minor version `ort` rc.15 accepts.
 const MIN_MINOR: u32 = 31;
 
-/// lookalike's state directory: `$LOOKALIKE_HOME`, else `./.lookalike`.
-pub fn lookalike_home() -> PathBuf {
-    std::env::var_os("LOOKALIKE_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(".lookalike"))
-}
-
 /// The directories searched for `onnxruntime/capi/libonnxruntime.so.*`, in order.
 fn site_dirs() -> Vec<PathBuf> {
-    let mut dirs = vec![lookalike_home().join("python")];
+    let mut dirs = vec![lookalike_home::data_home().join("python")];
     // Ask python3 where its packages live rather than guessing version-specific paths.
     let probe = "import site,sys; print('\\n'.join(site.getsitepackages()+[site.getusersitepackages()]+sys.path))";
     if let Ok(out) = std::process::Command::new("python3")
@@ -83,7 +76,10 @@ pub fn find_onnxruntime() -> Result<PathBuf> {
         }
     }
     let reason = if too_old.is_empty() {
-        "no libonnxruntime.so.1.* found (looked at ORT_DYLIB_PATH, ./.lookalike/python and python3's site-packages)".to_string()
+        format!(
+            "no libonnxruntime.so.1.* found (looked at ORT_DYLIB_PATH, {} and python3's site-packages); run `lookalike setup`",
+            lookalike_home::data_home().join("python").display()
+        )
     } else {
         format!(
             "only ONNX Runtime older than 1.{MIN_MINOR} was found ({})",

@@ -39,9 +39,9 @@ pub use tables::{default_table_name, register_file};
 /// How to build a session.
 #[derive(Debug, Clone, Default)]
 pub struct LookalikeConfig {
-    /// Models directory (default: `$LOOKALIKE_MODELS`, else `./models`).
+    /// Models directory (default: [`lookalike_home::models_dir`]).
     pub models_dir: Option<PathBuf>,
-    /// Embedding cache directory (default: `$LOOKALIKE_HOME/cache`, i.e. `./.lookalike/cache`).
+    /// Embedding and LLM cache directory (default: [`lookalike_home::cache_home`]).
     pub cache_dir: Option<PathBuf>,
     /// Compute every embedding afresh and write nothing to the cache.
     pub no_cache: bool,
@@ -66,7 +66,7 @@ impl Lookalike {
         let cache_root = (!config.no_cache).then(|| {
             config
                 .cache_dir
-                .unwrap_or_else(|| lookalike_encode::runtime::lookalike_home().join("cache"))
+                .unwrap_or_else(lookalike_home::cache_home)
         });
         let mut llm_session = config.llm;
         if llm_session.cache_dir.is_none() {

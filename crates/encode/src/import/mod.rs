@@ -16,6 +16,7 @@ mod checkpoint;
 mod clip;
 mod config;
 mod graph;
+mod hub;
 mod mpnet;
 mod onnx;
 mod ops;
@@ -25,6 +26,8 @@ use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
+
+pub use self::hub::resolve_checkpoint;
 
 use self::checkpoint::Checkpoint;
 use self::config::{read_json, read_optional_json, Config};

@@ -92,17 +92,15 @@ pub struct WordNet {
     dir: PathBuf,
 }
 
-/// Where WordNet is looked for, in order: `$LOOKALIKE_WORDNET`, `$LOOKALIKE_HOME/wordnet`
-/// (default `.lookalike/wordnet`, where `lookalike setup` unpacks it), then the system's
+/// Where WordNet is looked for, in order: `$LOOKALIKE_WORDNET`, `wordnet/` in the data home
+/// ([`lookalike_home::data_home`], where `lookalike setup` unpacks it), then the system's
 /// `/usr/share/wordnet`.
 pub fn wordnet_dirs() -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     if let Some(dir) = std::env::var_os("LOOKALIKE_WORDNET") {
         dirs.push(PathBuf::from(dir));
     }
-    let home = std::env::var_os("LOOKALIKE_HOME")
-        .map_or_else(|| PathBuf::from(".lookalike"), PathBuf::from);
-    dirs.push(home.join("wordnet"));
+    dirs.push(lookalike_home::data_home().join("wordnet"));
     dirs.push(PathBuf::from("/usr/share/wordnet"));
     dirs
 }
