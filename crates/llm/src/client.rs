@@ -1,23 +1,27 @@
 //! [`LlmClient`]: chat completions against any OpenAI-compatible endpoint (OpenAI, vLLM,
-//! llama.cpp server, Ollama) through async-openai, with a concurrency limit, a per-request
-//! timeout, retries with exponential backoff and full jitter, and the response cache.
+//! llama.cpp server, Ollama) through async-openai, with a concurrency limit, a per-attempt
+//! timeout, retries with exponential backoff and full jitter that honour `Retry-After`, a bound
+//! on each request's total wait, and the response cache.
 //!
-//! Retried: HTTP 429, 408 and 5xx, timeouts, refused and dropped connections. Not retried:
-//! 401 ([`LlmError::Unauthorized`]), 404 ([`LlmError::ModelNotFound`] or
-//! [`LlmError::EndpointNotFound`]) and other 4xx ([`LlmError::Http`]).
+//! Retried: HTTP 429, 408 and 5xx, timeouts, refused and dropped connections, truncated bodies
+//! and answers without text. Not retried: 401 ([`LlmError::Unauthorized`]), 404
+//! ([`LlmError::ModelNotFound`] or [`LlmError::EndpointNotFound`]) and other 4xx
+//! ([`LlmError::Http`]). A request that runs out of retries or time fails with
+//! [`LlmError::RetriesExhausted`], which names it; every answer received before is cached as
+//! it arrives, so a rerun asks only for what is missing.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_openai::config::OpenAIConfig;
-use rand::Rng;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 
 use crate::cache::{now_ms, request_key, CacheEntry, ResponseCache};
 use crate::config::LlmConfig;
 use crate::error::{start_of, LlmError, Result};
+use crate::retry::Schedule;
 use crate::transport::{Failure, StatusService, Target};
 
 /// Who wrote a chat message.
@@ -204,6 +208,16 @@ impl LlmClient {
     /// Sends one conversation and returns the answer, from the cache when it holds the same
     /// request, otherwise from the endpoint (then cached durably before returning).
     pub async fn chat(&self, messages: &[ChatMessage]) -> Result<Answer> {
+        let subject = messages.last().map_or("", |m| m.content.as_str());
+        self.chat_for(Purpose::new("chat", subject), messages).await
+    }
+
+    /// [`chat`](LlmClient::chat) for a task, which the error names if the request fails.
+    pub(crate) async fn chat_for(
+        &self,
+        purpose: Purpose,
+        messages: &[ChatMessage],
+    ) -> Result<Answer> {
         let config = &self.inner.config;
         let body = RequestBody {
             model: &config.model,
@@ -230,7 +244,7 @@ impl LlmClient {
         }
         let request: serde_json::Value =
             serde_json::from_str(&request_json).expect("just serialized");
-        let text = self.send(request).await?;
+        let text = self.send(request, &purpose, &key).await?;
         if let Some(cache) = self.cache() {
             cache.put(CacheEntry {
                 key: key.clone(),
@@ -247,7 +261,12 @@ impl LlmClient {
     }
 
     /// Sends with retries; returns the answer's text.
-    async fn send(&self, request: serde_json::Value) -> Result<String> {
+    async fn send(
+        &self,
+        request: serde_json::Value,
+        purpose: &Purpose,
+        key: &str,
+    ) -> Result<String> {
         let config = &self.inner.config;
         let url = config.chat_url();
         let target = Target {
@@ -255,7 +274,7 @@ impl LlmClient {
             model: &config.model,
             key: config.api_key.as_ref(),
         };
-        let mut attempt: u32 = 0;
+        let mut schedule = Schedule::new(config);
         loop {
             let outcome = {
                 let _permit = self
@@ -267,57 +286,78 @@ impl LlmClient {
                 self.inner.requests.fetch_add(1, Ordering::Relaxed);
                 let chat = self.inner.openai.chat();
                 let call = chat.create_byot::<_, serde_json::Value>(request.clone());
-                match tokio::time::timeout(config.timeout, call).await {
-                    Err(_) => Failure::Retryable(format!("timed out after {:?}", config.timeout)),
+                let limit = schedule.attempt_limit(config.timeout);
+                let started = tokio::time::Instant::now();
+                let result = tokio::time::timeout(limit, call).await;
+                schedule.attempted(started.elapsed());
+                match result {
+                    Err(_) => Failure::retry(format!("timed out after {limit:?}")),
                     Ok(Err(e)) => target.classify(e),
                     // A key the server echoes never reaches the cache or an output.
                     Ok(Ok(body)) => match extract_text(&body) {
                         Ok(text) => return Ok(target.redact(&text)),
                         // Empty `choices` and the like come and go with a misbehaving server:
                         // asked again, like a 5xx.
-                        Err(reason) => Failure::Retryable(format!(
+                        Err(reason) => Failure::retry(format!(
                             "an answer without text: {}",
                             target.redact(&reason)
                         )),
                     },
                 }
             };
-            match outcome {
+            let (last, retry_after) = match outcome {
                 Failure::Fatal(e) => return Err(e),
-                Failure::Retryable(last) if attempt >= config.max_retries => {
+                Failure::Retryable {
+                    reason,
+                    retry_after,
+                } => (reason, retry_after),
+            };
+            // The permit is released while pausing, so other requests go on meanwhile.
+            match schedule.pause(retry_after) {
+                Ok(pause) => {
+                    tokio::time::sleep(pause).await;
+                    schedule.paused(pause);
+                    self.inner.retries.fetch_add(1, Ordering::Relaxed);
+                }
+                Err(limit) => {
                     return Err(LlmError::RetriesExhausted {
+                        request: target.redact(&purpose.describe(key)),
                         url,
                         model: config.model.clone(),
-                        attempts: attempt + 1,
+                        attempts: schedule.attempts(),
+                        waited: schedule.spent(),
+                        limit,
                         last,
-                    });
-                }
-                Failure::Retryable(_) => {
-                    tokio::time::sleep(backoff(
-                        config.retry_base_delay,
-                        config.retry_max_delay,
-                        attempt,
-                    ))
-                    .await;
-                    self.inner.retries.fetch_add(1, Ordering::Relaxed);
-                    attempt += 1;
+                    })
                 }
             }
         }
     }
 }
 
-/// Full jitter: a uniformly random delay between zero and `min(max, base * 2^attempt)`.
-pub(crate) fn backoff(base: Duration, max: Duration, attempt: u32) -> Duration {
-    let ceiling = base
-        .saturating_mul(2u32.saturating_pow(attempt.min(30)))
-        .min(max);
-    let millis = ceiling.as_millis() as u64;
-    Duration::from_millis(if millis == 0 {
-        0
-    } else {
-        rand::rng().random_range(0..=millis)
-    })
+/// What a request is for: a task (`categorize`, `generate`, …) and a short subject, named by
+/// the error when the request is given up.
+#[derive(Clone, Debug)]
+pub(crate) struct Purpose {
+    task: &'static str,
+    subject: String,
+}
+
+impl Purpose {
+    pub(crate) fn new(task: &'static str, subject: impl Into<String>) -> Purpose {
+        Purpose {
+            task,
+            subject: subject.into(),
+        }
+    }
+
+    /// `task (subject; cache key 0123456789ab)`, the subject on one line, cut to 60 characters.
+    fn describe(&self, key: &str) -> String {
+        let words: Vec<&str> = self.subject.split_whitespace().collect();
+        let subject = start_of(&words.join(" "), 60);
+        let key = &key[..key.len().min(12)];
+        format!("{} ({subject}; cache key {key})", self.task)
+    }
 }
 
 /// `choices[0].message.content` of a chat completion.
@@ -354,19 +394,6 @@ fn strip_reasoning(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_is_bounded_full_jitter() {
-        let (base, max) = (Duration::from_millis(100), Duration::from_millis(1000));
-        for attempt in 0..40 {
-            let d = backoff(base, max, attempt);
-            assert!(
-                d <= max && d <= base * 2u32.saturating_pow(attempt.min(30)),
-                "{attempt}: {d:?}"
-            );
-        }
-        assert_eq!(backoff(Duration::ZERO, max, 3), Duration::ZERO);
-    }
 
     #[test]
     fn text_extraction() {

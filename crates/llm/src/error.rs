@@ -3,6 +3,7 @@
 //! they are stored here (see [`crate::client`]).
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// `Result` with [`LlmError`] as the default error: what every fallible call of this crate
 /// returns.
@@ -90,15 +91,27 @@ pub enum LlmError {
         /// The server's message, redacted.
         message: String,
     },
-    /// Every attempt failed with a retryable error (429, 5xx, timeout, dropped connection).
-    #[error("gave up on {url} (model '{model}') after {attempts} attempts; last error: {last}")]
+    /// Every attempt failed with a retryable error (429, 5xx, timeout, dropped connection,
+    /// an answer without text) until the retries or the bound on the request's total wait ran
+    /// out. Answers the same run already received are in the response cache.
+    #[error(
+        "gave up on {request} at {url} (model '{model}') after {attempts} attempts in \
+             {waited:.1?}: {limit}; last error: {last}"
+    )]
     RetriesExhausted {
+        /// Which request: its task, a short subject and the start of its cache key, e.g.
+        /// `generate ('Spatial Relations', round 1; cache key 3fa9c1d2e4b5)`.
+        request: String,
         /// The chat completions URL.
         url: String,
         /// The model asked for.
         model: String,
         /// How many requests were sent.
         attempts: u32,
+        /// Time spent in the attempts and the pauses between them.
+        waited: Duration,
+        /// Which limit ended it.
+        limit: RetryLimit,
         /// The last failure, e.g. "HTTP 429: rate limited" or "timed out after 30s".
         last: String,
     },
@@ -146,6 +159,18 @@ pub enum LlmError {
         /// The underlying error.
         reason: String,
     },
+}
+
+/// The limit that ended a request's retries ([`LlmError::RetriesExhausted`]). Fieldless, so
+/// that [`LlmError`] stays small; the setting it names says the value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RetryLimit {
+    /// Every retry `max_retries` allows was used.
+    #[error("no retries left (max_retries)")]
+    Retries,
+    /// The next attempt would start past the bound on one request's attempts and pauses.
+    #[error("no time left (max_wait_secs)")]
+    Wait,
 }
 
 /// The first `max_chars` characters of `text`, with "…" when cut.

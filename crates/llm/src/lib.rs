@@ -7,7 +7,8 @@
 //!
 //! - [`LlmConfig`] says which OpenAI-compatible endpoint and model to use (explicit values,
 //!   environment, or a TOML/JSON file); the key is a [`Secret`] that never prints.
-//! - [`LlmClient`] sends chat completions with a concurrency limit, timeouts and retries.
+//! - [`LlmClient`] sends chat completions with a concurrency limit, timeouts and retries that
+//!   honour `Retry-After`, within a bound on each request's total wait.
 //! - [`ResponseCache`] keeps every answer in Parquet files, so reruns cost nothing.
 //! - [`prompts`] holds MultiMon's prompts verbatim; [`parse`] reads answers tolerantly.
 //!
@@ -32,6 +33,8 @@ pub mod config;
 pub mod error;
 pub mod parse;
 pub mod prompts;
+mod retry;
+mod retry_after;
 mod secret;
 mod tasks;
 mod transport;
@@ -40,7 +43,7 @@ pub use cache::{CacheEntry, ResponseCache};
 pub use category::Category;
 pub use client::{Answer, ChatMessage, ClientStats, LlmClient, Role};
 pub use config::{LlmConfig, LlmConfigBuilder, LlmSettings};
-pub use error::{LlmError, Result};
+pub use error::{LlmError, Result, RetryLimit};
 pub use parse::{
     parse_categories, parse_categories_json, parse_judgements, parse_pairs, parse_yes_no,
     PairVerdict,

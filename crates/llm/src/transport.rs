@@ -2,16 +2,19 @@
 //!
 //! async-openai keeps the HTTP status only when an error body is OpenAI-shaped JSON; llama.cpp
 //! (`"code": 404`), proxies (HTML) and wrong base URLs (plain text) lose it. [`StatusService`]
-//! wraps reqwest so that every non-2xx answer becomes an `ApiError` carrying its status and the
-//! best message found in the body. async-openai's own retry layer is left out: retries, backoff
-//! and timeouts are ours ([`crate::client`]).
+//! wraps reqwest so that every non-2xx answer becomes a [`StatusError`] carrying its status,
+//! the best message found in the body, and the wait its `Retry-After` asks for, which
+//! async-openai's `ApiError` has no room for. It travels as `OpenAIError::Boxed`, the variant
+//! async-openai keeps for middleware errors, and [`Target::classify`] downcasts it.
+//! async-openai's own retry layer is left out: retries, backoff and timeouts are ours
+//! ([`crate::client`], [`crate::retry`]).
 
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use async_openai::error::{ApiError, ApiErrorResponse, OpenAIError};
+use async_openai::error::{ApiErrorResponse, OpenAIError};
 use async_openai::middleware::{HttpRequestFactory, ReqwestService};
 
 use crate::error::{start_of, LlmError};
@@ -56,17 +59,27 @@ impl tower::Service<HttpRequestFactory> for StatusService {
             if status.is_success() {
                 return Ok(response);
             }
+            let retry_after =
+                crate::retry_after::from_headers(response.headers(), SystemTime::now());
             let body = response.bytes().await.map_err(OpenAIError::Reqwest)?;
-            let message = error_message(&body);
-            Err(OpenAIError::ApiError(ApiErrorResponse {
-                status_code: status,
-                api_error: ApiError {
-                    message,
-                    ..ApiError::default()
-                },
-            }))
+            Err(OpenAIError::Boxed(Box::new(StatusError {
+                status: status.as_u16(),
+                message: error_message(&body),
+                retry_after,
+            })))
         })
     }
+}
+
+/// A non-2xx answer.
+#[derive(Debug, thiserror::Error)]
+#[error("HTTP {status}: {message}")]
+pub(crate) struct StatusError {
+    status: u16,
+    /// The best message in the body ([`error_message`]), not yet redacted.
+    message: String,
+    /// What `Retry-After` (or `retry-after-ms`) asked for.
+    retry_after: Option<Duration>,
 }
 
 fn is_loopback(base_url: &str) -> bool {
@@ -108,7 +121,12 @@ fn error_message(body: &[u8]) -> String {
 #[derive(Debug)]
 pub(crate) enum Failure {
     /// Worth another attempt: 429, 5xx, 408, timeouts, dropped or refused connections.
-    Retryable(String),
+    Retryable {
+        /// What went wrong, redacted.
+        reason: String,
+        /// The wait the server asked for, if it did.
+        retry_after: Option<Duration>,
+    },
     /// Retrying would not help.
     Fatal(LlmError),
 }
@@ -132,56 +150,35 @@ impl Target<'_> {
     pub(crate) fn classify(&self, error: OpenAIError) -> Failure {
         let (url, model) = (self.url.to_string(), self.model.to_string());
         match error {
+            OpenAIError::Boxed(boxed) => match boxed.downcast::<StatusError>() {
+                Ok(status) => self.classify_status(*status),
+                Err(other) => Failure::Fatal(LlmError::BadResponse {
+                    url,
+                    model,
+                    reason: self.redact(&other.to_string()),
+                }),
+            },
+            // async-openai's own reading of an error body, should a response ever bypass
+            // StatusService.
             OpenAIError::ApiError(ApiErrorResponse {
                 status_code,
                 api_error,
-            }) => {
-                let status = status_code.as_u16();
-                let message = self.redact(&api_error.message);
-                match status {
-                    408 | 429 | 500..=599 => {
-                        Failure::Retryable(format!("HTTP {status}: {message}"))
-                    }
-                    401 => Failure::Fatal(LlmError::Unauthorized {
-                        url,
-                        model,
-                        message,
-                    }),
-                    404 => {
-                        let lower = message.to_lowercase();
-                        if lower.contains("model") || lower.contains(&self.model.to_lowercase()) {
-                            Failure::Fatal(LlmError::ModelNotFound {
-                                model,
-                                url,
-                                message,
-                            })
-                        } else {
-                            Failure::Fatal(LlmError::EndpointNotFound {
-                                url,
-                                model,
-                                message,
-                            })
-                        }
-                    }
-                    _ => Failure::Fatal(LlmError::Http {
-                        url,
-                        model,
-                        status,
-                        message,
-                    }),
-                }
-            }
+            }) => self.classify_status(StatusError {
+                status: status_code.as_u16(),
+                message: api_error.message,
+                retry_after: None,
+            }),
             OpenAIError::Reqwest(e) if e.is_builder() => Failure::Fatal(LlmError::BadResponse {
                 url,
                 model,
                 reason: format!("cannot build the request: {}", self.redact(&e.to_string())),
             }),
-            OpenAIError::Reqwest(e) => Failure::Retryable(format!(
+            OpenAIError::Reqwest(e) => Failure::retry(format!(
                 "connection error: {}",
                 self.redact(&error_chain(&e))
             )),
             // A truncated body is a dropped connection by another name: asked again.
-            OpenAIError::JSONDeserialize(e, body) => Failure::Retryable(format!(
+            OpenAIError::JSONDeserialize(e, body) => Failure::retry(format!(
                 "the body is not JSON ({e}); it starts: {:?}",
                 start_of(&self.redact(&body), 200)
             )),
@@ -190,6 +187,62 @@ impl Target<'_> {
                 model,
                 reason: self.redact(&other.to_string()),
             }),
+        }
+    }
+
+    fn classify_status(&self, error: StatusError) -> Failure {
+        let (url, model) = (self.url.to_string(), self.model.to_string());
+        let StatusError {
+            status,
+            message,
+            retry_after,
+        } = error;
+        let message = self.redact(&message);
+        match status {
+            408 | 429 | 500..=599 => Failure::Retryable {
+                reason: match retry_after {
+                    Some(wait) => format!("HTTP {status} (Retry-After {wait:?}): {message}"),
+                    None => format!("HTTP {status}: {message}"),
+                },
+                retry_after,
+            },
+            401 => Failure::Fatal(LlmError::Unauthorized {
+                url,
+                model,
+                message,
+            }),
+            404 => {
+                let lower = message.to_lowercase();
+                if lower.contains("model") || lower.contains(&self.model.to_lowercase()) {
+                    Failure::Fatal(LlmError::ModelNotFound {
+                        model,
+                        url,
+                        message,
+                    })
+                } else {
+                    Failure::Fatal(LlmError::EndpointNotFound {
+                        url,
+                        model,
+                        message,
+                    })
+                }
+            }
+            _ => Failure::Fatal(LlmError::Http {
+                url,
+                model,
+                status,
+                message,
+            }),
+        }
+    }
+}
+
+impl Failure {
+    /// Retryable, with no wait asked for.
+    pub(crate) fn retry(reason: String) -> Failure {
+        Failure::Retryable {
+            reason,
+            retry_after: None,
         }
     }
 }

@@ -9,14 +9,18 @@
 //! | temperature | `LOOKALIKE_LLM_TEMPERATURE` | `temperature` | 0.7 |
 //! | seed | `LOOKALIKE_LLM_SEED` (`none` for no seed) | `seed` | none |
 //! | max answer tokens | `LOOKALIKE_LLM_MAX_TOKENS` | `max_tokens` | 2048 |
-//! | per-request timeout | `LOOKALIKE_LLM_TIMEOUT_SECS` | `timeout_secs` | 120 |
+//! | per-attempt timeout | `LOOKALIKE_LLM_TIMEOUT_SECS` | `timeout_secs` | 120 |
 //! | parallel requests | `LOOKALIKE_LLM_CONCURRENCY` | `concurrency` | 4 |
 //! | retries | `LOOKALIKE_LLM_MAX_RETRIES` | `max_retries` | 5 |
+//! | total wait of one request | `LOOKALIKE_LLM_MAX_WAIT_SECS` | `max_wait_secs` | 600 |
+//! | longest Retry-After honoured | `LOOKALIKE_LLM_MAX_RETRY_AFTER_SECS` | `max_retry_after_secs` | 60 |
 //! | context size (tokens) | `LOOKALIKE_LLM_CONTEXT_TOKENS` | `context_tokens` | 8192 |
 //! | response cache directory | `LOOKALIKE_LLM_CACHE_DIR` | `cache_dir` | none |
 //!
 //! The file is named by [`LlmConfigBuilder::config_file`] or `LOOKALIKE_LLM_CONFIG`; `.json`
 //! files are JSON, anything else TOML. Its keys may sit at the top level or under `[llm]`.
+//! The file also takes `retry_base_delay_ms` (500) and `retry_max_delay_ms` (30000), the
+//! backoff's first delay and cap. Every default lives in [`defaults`].
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -27,6 +31,7 @@ use serde::Deserialize;
 use crate::error::{LlmError, Result};
 use crate::secret::Secret;
 
+pub mod defaults;
 mod sources;
 
 /// The OpenAI API, used when only an OpenAI key is configured.
@@ -47,7 +52,7 @@ pub struct LlmConfig {
     pub seed: Option<i64>,
     /// Most tokens in one answer.
     pub max_tokens: u32,
-    /// Limit for one request, from connecting to the last byte of the answer.
+    /// Limit for one attempt, from connecting to the last byte of the answer.
     pub timeout: Duration,
     /// Most requests in flight at once.
     pub concurrency: usize,
@@ -57,6 +62,12 @@ pub struct LlmConfig {
     pub retry_base_delay: Duration,
     /// Cap on one backoff delay.
     pub retry_max_delay: Duration,
+    /// Bound on one request's attempts and the pauses between them (not its wait for a
+    /// concurrency slot): when the next attempt would start later, the request is given up.
+    pub max_wait: Duration,
+    /// Cap on a server's `Retry-After`: the pause before the next attempt is the longer of the
+    /// backoff and the `Retry-After`, the latter at most this.
+    pub max_retry_after: Duration,
     /// The model's context window in tokens (estimated at 4 characters per token).
     pub context_tokens: usize,
     /// Directory of the persistent response cache, if any.
@@ -106,6 +117,10 @@ pub struct LlmSettings {
     pub retry_base_delay_ms: Option<u64>,
     /// See [`LlmConfig::retry_max_delay`], in milliseconds.
     pub retry_max_delay_ms: Option<u64>,
+    /// See [`LlmConfig::max_wait`], in seconds.
+    pub max_wait_secs: Option<f64>,
+    /// See [`LlmConfig::max_retry_after`], in seconds.
+    pub max_retry_after_secs: Option<f64>,
     /// See [`LlmConfig::context_tokens`].
     pub context_tokens: Option<usize>,
     /// See [`LlmConfig::cache_dir`].
@@ -164,6 +179,18 @@ impl LlmConfigBuilder {
     /// Explicit per-request timeout.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.explicit.timeout_secs = Some(timeout.as_secs_f64());
+        self
+    }
+
+    /// Explicit bound on one request's attempts and pauses.
+    pub fn max_wait(mut self, bound: Duration) -> Self {
+        self.explicit.max_wait_secs = Some(bound.as_secs_f64());
+        self
+    }
+
+    /// Explicit cap on a server's `Retry-After`.
+    pub fn max_retry_after(mut self, cap: Duration) -> Self {
+        self.explicit.max_retry_after_secs = Some(cap.as_secs_f64());
         self
     }
 
@@ -238,7 +265,7 @@ impl LlmConfigBuilder {
         };
         let model = match pick!(model) {
             Some((m, _)) => m,
-            None if base_url.0 == OPENAI_BASE_URL => "gpt-4o".to_string(),
+            None if base_url.0 == OPENAI_BASE_URL => defaults::OPENAI_MODEL.to_string(),
             None => {
                 return Err(LlmError::NotConfigured {
                     missing: format!("no model for {}", base_url.0),
@@ -262,31 +289,26 @@ impl LlmConfigBuilder {
                 )
             })
             .transpose()?
-            .unwrap_or(0.7);
+            .unwrap_or(defaults::TEMPERATURE);
         let max_tokens = pick!(max_tokens)
             .map(|(v, o)| sources::check(v, "max_tokens", o, v > 0, "must be at least 1"))
             .transpose()?
-            .unwrap_or(2048);
-        let timeout = pick!(timeout_secs)
-            .map(|(v, o)| {
-                sources::check(
-                    v,
-                    "timeout_secs",
-                    o,
-                    v > 0.0 && v.is_finite(),
-                    "must be a positive number of seconds",
-                )
-            })
-            .transpose()?
-            .unwrap_or(120.0);
+            .unwrap_or(defaults::MAX_TOKENS);
+        let timeout = sources::seconds(pick!(timeout_secs), "timeout_secs", false)?
+            .unwrap_or(defaults::TIMEOUT_SECS);
+        let max_wait = sources::seconds(pick!(max_wait_secs), "max_wait_secs", false)?
+            .unwrap_or(defaults::MAX_WAIT_SECS);
+        let max_retry_after =
+            sources::seconds(pick!(max_retry_after_secs), "max_retry_after_secs", true)?
+                .unwrap_or(defaults::MAX_RETRY_AFTER_SECS);
         let concurrency = pick!(concurrency)
             .map(|(v, o)| sources::check(v, "concurrency", o, v > 0, "must be at least 1"))
             .transpose()?
-            .unwrap_or(4);
+            .unwrap_or(defaults::CONCURRENCY);
         let context_tokens = pick!(context_tokens)
             .map(|(v, o)| sources::check(v, "context_tokens", o, v >= 256, "must be at least 256"))
             .transpose()?
-            .unwrap_or(8192);
+            .unwrap_or(defaults::CONTEXT_TOKENS);
         let api_key = match pick!(api_key) {
             Some((key, origin)) if key.chars().any(|c| !c.is_ascii_graphic()) => {
                 return Err(LlmError::InvalidConfig {
@@ -308,13 +330,21 @@ impl LlmConfigBuilder {
             max_tokens,
             timeout: Duration::from_secs_f64(timeout),
             concurrency,
-            max_retries: pick!(max_retries).map(|(v, _)| v).unwrap_or(5),
+            max_retries: pick!(max_retries)
+                .map(|(v, _)| v)
+                .unwrap_or(defaults::MAX_RETRIES),
             retry_base_delay: Duration::from_millis(
-                pick!(retry_base_delay_ms).map(|(v, _)| v).unwrap_or(500),
+                pick!(retry_base_delay_ms)
+                    .map(|(v, _)| v)
+                    .unwrap_or(defaults::RETRY_BASE_DELAY_MS),
             ),
             retry_max_delay: Duration::from_millis(
-                pick!(retry_max_delay_ms).map(|(v, _)| v).unwrap_or(30_000),
+                pick!(retry_max_delay_ms)
+                    .map(|(v, _)| v)
+                    .unwrap_or(defaults::RETRY_MAX_DELAY_MS),
             ),
+            max_wait: Duration::from_secs_f64(max_wait),
+            max_retry_after: Duration::from_secs_f64(max_retry_after),
             context_tokens,
             cache_dir: pick!(cache_dir).map(|(v, _)| v),
         })
@@ -395,6 +425,42 @@ mod tests {
             ("http://json:2/v1", Duration::from_millis(1500))
         );
         assert_eq!(c.chat_url(), "http://json:2/v1/chat/completions");
+    }
+
+    #[test]
+    fn bounds_on_waiting() {
+        let c = LlmConfig::builder()
+            .base_url("http://x/v1")
+            .model("m")
+            .build()
+            .unwrap();
+        assert_eq!(
+            (c.max_wait, c.max_retry_after),
+            (
+                Duration::from_secs_f64(defaults::MAX_WAIT_SECS),
+                Duration::from_secs_f64(defaults::MAX_RETRY_AFTER_SECS)
+            )
+        );
+        let e = env(&[
+            ("LOOKALIKE_LLM_BASE_URL", "http://x/v1"),
+            ("LOOKALIKE_LLM_MODEL", "m"),
+            ("LOOKALIKE_LLM_MAX_WAIT_SECS", "90"),
+            ("LOOKALIKE_LLM_MAX_RETRY_AFTER_SECS", "0"),
+        ]);
+        let c = LlmConfig::builder().env(e.clone()).build().unwrap();
+        assert_eq!(
+            (c.max_wait, c.max_retry_after),
+            (Duration::from_secs(90), Duration::ZERO)
+        );
+        let err = LlmConfig::builder()
+            .env(e)
+            .max_wait(Duration::ZERO)
+            .build()
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("max_wait_secs = '0'") && err.to_string().contains("positive"),
+            "{err}"
+        );
     }
 
     #[test]

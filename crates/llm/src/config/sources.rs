@@ -53,6 +53,14 @@ pub(super) fn env_settings(env: &HashMap<String, String>) -> Result<(LlmSettings
         )?,
         retry_base_delay_ms: None,
         retry_max_delay_ms: None,
+        max_wait_secs: num(
+            "LOOKALIKE_LLM_MAX_WAIT_SECS",
+            get("LOOKALIKE_LLM_MAX_WAIT_SECS"),
+        )?,
+        max_retry_after_secs: num(
+            "LOOKALIKE_LLM_MAX_RETRY_AFTER_SECS",
+            get("LOOKALIKE_LLM_MAX_RETRY_AFTER_SECS"),
+        )?,
         context_tokens: num(
             "LOOKALIKE_LLM_CONTEXT_TOKENS",
             get("LOOKALIKE_LLM_CONTEXT_TOKENS"),
@@ -79,6 +87,26 @@ pub(super) fn check<T: ToString>(
             reason: reason.into(),
         })
     }
+}
+
+/// A setting in seconds, checked: finite, and positive (or, with `zero_ok`, not negative).
+/// Large values are clamped to a year, so that no setting can overflow a `Duration`.
+pub(super) fn seconds(
+    picked: Option<(f64, String)>,
+    field: &str,
+    zero_ok: bool,
+) -> Result<Option<f64>> {
+    picked
+        .map(|(v, origin)| {
+            let ok = v.is_finite() && (v > 0.0 || (zero_ok && v == 0.0));
+            let reason = if zero_ok {
+                "must be a number of seconds, 0 or more"
+            } else {
+                "must be a positive number of seconds"
+            };
+            check(v, field, origin, ok, reason).map(|v| v.min(365.0 * 86_400.0))
+        })
+        .transpose()
 }
 
 pub(super) fn normalise_url(url: &str, origin: &str) -> Result<String> {

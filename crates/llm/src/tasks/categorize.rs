@@ -2,11 +2,10 @@
 
 use std::collections::HashMap;
 
-use futures::future::try_join_all;
-
+use super::all_settled;
 use super::budget::{prompt_budget, tokens, truncate};
 use crate::category::{normalise_name, Category};
-use crate::client::{ChatMessage, LlmClient};
+use crate::client::{ChatMessage, LlmClient, Purpose};
 use crate::error::{start_of, LlmError, Result};
 use crate::parse::{parse_categories, parse_categories_json};
 use crate::prompts::{
@@ -58,7 +57,7 @@ impl LlmClient {
             .iter()
             .enumerate()
             .map(|(i, batch)| self.categorize_batch(batch, &question, i + 1, count, json));
-        let found: Vec<Category> = try_join_all(asked).await?.into_iter().flatten().collect();
+        let found: Vec<Category> = all_settled(asked).await?.into_iter().flatten().collect();
         let merged = merge_by_name(found);
         if count == 1 || merged.len() < 2 {
             return Ok(merged);
@@ -75,14 +74,18 @@ impl LlmClient {
         json: bool,
     ) -> Result<Vec<Category>> {
         let first = ChatMessage::user(memorize_turn(batch));
-        let ack = self.chat(std::slice::from_ref(&first)).await?;
+        let turn = |n| Purpose::new("categorize", format!("batch {index} of {count}, turn {n}"));
+        let ack = self.chat_for(turn(1), std::slice::from_ref(&first)).await?;
         let ack_text = truncate(&ack.text, ACK_RESERVE);
         let answer = self
-            .chat(&[
-                first,
-                ChatMessage::assistant(ack_text),
-                ChatMessage::user(question),
-            ])
+            .chat_for(
+                turn(2),
+                &[
+                    first,
+                    ChatMessage::assistant(ack_text),
+                    ChatMessage::user(question),
+                ],
+            )
             .await?;
         let categories = if json {
             parse_categories_json(&answer.text)
@@ -111,8 +114,18 @@ impl LlmClient {
         categories: Vec<Category>,
         batches: usize,
     ) -> Result<Vec<Category>> {
+        let purpose = Purpose::new(
+            "categorize",
+            format!(
+                "merge of {} categories from {batches} batches",
+                categories.len()
+            ),
+        );
         let answer = self
-            .chat(&[ChatMessage::user(merge_prompt(&categories, batches))])
+            .chat_for(
+                purpose,
+                &[ChatMessage::user(merge_prompt(&categories, batches))],
+            )
             .await?;
         Ok(apply_merge(categories, &answer.text))
     }

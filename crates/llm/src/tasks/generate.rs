@@ -3,11 +3,10 @@
 
 use std::collections::HashSet;
 
-use futures::future::try_join_all;
-
+use super::all_settled;
 use super::budget::{prompt_budget, tokens};
 use crate::category::Category;
-use crate::client::{ChatMessage, LlmClient};
+use crate::client::{ChatMessage, LlmClient, Purpose};
 use crate::error::{start_of, LlmError, Result};
 use crate::parse::parse_pairs;
 use crate::prompts::{
@@ -74,7 +73,11 @@ impl LlmClient {
             if let Some(domain) = domain {
                 prompt.push_str(&steering_suffix(domain));
             }
-            let answer = self.chat(&[ChatMessage::user(prompt)]).await?;
+            let purpose = Purpose::new(
+                "generate",
+                format!("'{}', round {}", category.name, round + 1),
+            );
+            let answer = self.chat_for(purpose, &[ChatMessage::user(prompt)]).await?;
             let pairs = parse_pairs(&answer.text);
             if pairs.is_empty() {
                 return Err(LlmError::NoPairs {
@@ -89,7 +92,7 @@ impl LlmClient {
             let fresh = match domain {
                 Some(domain) => {
                     let checks = fresh.iter().map(|(a, b)| self.relevant(a, b, domain));
-                    let verdicts = try_join_all(checks).await?;
+                    let verdicts = all_settled(checks).await?;
                     fresh
                         .into_iter()
                         .zip(verdicts)

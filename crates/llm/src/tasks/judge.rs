@@ -1,6 +1,7 @@
 //! Judge: whether one picture fits both captions of each pair, a batch of pairs a request.
 
-use crate::client::{ChatMessage, LlmClient};
+use super::all_settled;
+use crate::client::{ChatMessage, LlmClient, Purpose};
 use crate::error::Result;
 use crate::parse::{parse_judgements, PairVerdict};
 use crate::prompts::judge_prompt;
@@ -19,12 +20,16 @@ impl LlmClient {
             .collect();
         let jobs = asked.chunks(JUDGE_BATCH).map(|chunk| async move {
             let batch: Vec<(String, String)> = chunk.iter().map(|&i| pairs[i].clone()).collect();
+            let purpose = Purpose::new(
+                "judge",
+                format!("{} pairs from '{}'", batch.len(), batch[0].0),
+            );
             let answer = self
-                .chat(&[ChatMessage::user(judge_prompt(&batch))])
+                .chat_for(purpose, &[ChatMessage::user(judge_prompt(&batch))])
                 .await?;
             Ok::<_, crate::LlmError>(parse_judgements(&answer.text, batch.len()))
         });
-        let answers = futures::future::try_join_all(jobs).await?;
+        let answers = all_settled(jobs).await?;
         let mut out = vec![None; pairs.len()];
         for (&i, verdict) in asked.iter().zip(answers.into_iter().flatten()) {
             out[i] = verdict;

@@ -12,3 +12,19 @@ mod relevant;
 mod summarize;
 
 pub use judge::JUDGE_BATCH;
+
+use std::future::Future;
+
+use crate::error::Result;
+
+/// Every request of a step, in order, or the first error, once all have ended. Unlike
+/// `try_join_all`, one request giving up does not cancel the others in flight: their answers,
+/// already paid for, reach the cache, and a rerun asks only for the one that failed.
+pub(crate) async fn all_settled<T>(
+    requests: impl IntoIterator<Item = impl Future<Output = Result<T>>>,
+) -> Result<Vec<T>> {
+    futures::future::join_all(requests)
+        .await
+        .into_iter()
+        .collect()
+}

@@ -1,6 +1,6 @@
 //! Relevant: the yes/no relevance filter that steers generated pairs towards a domain.
 
-use crate::client::{ChatMessage, LlmClient};
+use crate::client::{ChatMessage, LlmClient, Purpose};
 use crate::error::Result;
 use crate::parse::parse_yes_no;
 use crate::prompts::relevance_prompt;
@@ -13,8 +13,12 @@ impl LlmClient {
         if text_a.trim().is_empty() || text_b.trim().is_empty() || domain.trim().is_empty() {
             return Ok(None);
         }
+        let purpose = Purpose::new("relevant", format!("'{text_a}' / '{text_b}' to {domain}"));
         let answer = self
-            .chat(&[ChatMessage::user(relevance_prompt(text_a, text_b, domain))])
+            .chat_for(
+                purpose,
+                &[ChatMessage::user(relevance_prompt(text_a, text_b, domain))],
+            )
             .await?;
         Ok(parse_yes_no(&answer.text))
     }

@@ -1,7 +1,7 @@
 //! Summarize: a short summary of a group of texts, for the SQL aggregate `llm_summarize`.
 
 use super::budget::{prompt_budget, tokens, truncate};
-use crate::client::{ChatMessage, LlmClient};
+use crate::client::{ChatMessage, LlmClient, Purpose};
 use crate::error::Result;
 use crate::prompts::summary_prompt;
 
@@ -36,8 +36,15 @@ impl LlmClient {
         }
         let shortened = kept.len() == 1 && kept[0] != texts[0];
         let refs: Vec<&str> = kept.iter().map(String::as_str).collect();
+        let purpose = Purpose::new(
+            "summarize",
+            format!("{} texts from '{}'", texts.len(), texts[0]),
+        );
         let answer = self
-            .chat(&[ChatMessage::user(summary_prompt(&refs, texts.len()))])
+            .chat_for(
+                purpose,
+                &[ChatMessage::user(summary_prompt(&refs, texts.len()))],
+            )
             .await?;
         let mut summary = answer.text.trim().to_string();
         if kept.len() < texts.len() || shortened {

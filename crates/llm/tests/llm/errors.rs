@@ -123,10 +123,12 @@ async fn other_4xx_fail_at_once_and_5xx_until_retries_run_out() {
         .chat(&hello())
         .await
         .unwrap_err();
+    let msg = err.to_string();
     assert!(
-        err.to_string()
-            .contains("after 2 attempts; last error: timed out after"),
-        "{err}"
+        msg.contains("gave up on chat (hello; cache key ")
+            && msg.contains("after 2 attempts in ")
+            && msg.contains("no retries left (max_retries); last error: timed out after"),
+        "{msg}"
     );
 }
 

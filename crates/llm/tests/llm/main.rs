@@ -7,6 +7,7 @@
 mod canned;
 mod demo;
 mod errors;
+mod faults;
 mod fuzz;
 mod judge;
 mod mock;

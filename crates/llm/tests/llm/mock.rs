@@ -1,11 +1,12 @@
 //! A mock OpenAI-compatible server: real HTTP/1.1 on 127.0.0.1 (ephemeral port), answering
 //! `POST /v1/chat/completions` with whatever a handler decides: canned completions, error
-//! statuses, slow answers, dropped connections.
+//! statuses (with headers such as `Retry-After`), slow answers, dropped connections. It notes
+//! when each request arrived, so tests can measure the pauses between attempts.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -18,6 +19,8 @@ pub enum Reply {
     Ok(String),
     /// This status with this raw body.
     Status(u16, String),
+    /// This status with these extra headers and this raw body.
+    Headers(u16, Vec<(String, String)>, String),
     /// Waits, then answers like `Ok`.
     Slow(Duration, String),
     /// Reads the request and closes the connection without answering.
@@ -71,6 +74,8 @@ struct Shared {
     seen: Mutex<HashMap<String, usize>>,
     /// Bodies answered with HTTP 200 and a completion.
     answered: Mutex<Vec<String>>,
+    /// When each request was read, in order.
+    arrivals: Mutex<Vec<Instant>>,
     requests: AtomicUsize,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
@@ -122,6 +127,11 @@ impl MockServer {
         bodies.len()
     }
 
+    /// When each request arrived (its body read), in order of arrival.
+    pub fn arrivals(&self) -> Vec<Instant> {
+        self.shared.arrivals.lock().unwrap().clone()
+    }
+
     /// Most requests that were being handled at the same time.
     pub fn max_in_flight(&self) -> usize {
         self.shared.max_in_flight.load(Ordering::SeqCst)
@@ -138,6 +148,7 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>, handler: Arc<Handler>
     let Some((path, authorization, body)) = read_request(&mut stream).await else {
         return;
     };
+    shared.arrivals.lock().unwrap().push(Instant::now());
     shared.requests.fetch_add(1, Ordering::SeqCst);
     let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     shared.max_in_flight.fetch_max(now, Ordering::SeqCst);
@@ -159,18 +170,23 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>, handler: Arc<Handler>
             Err(_) => Reply::Status(400, r#"{"error":{"message":"body is not JSON"}}"#.into()),
         }
     };
-    let (status, text) = match reply {
+    let (status, headers, text) = match reply {
         Reply::Drop => {
             shared.in_flight.fetch_sub(1, Ordering::SeqCst);
             return; // the stream is dropped unanswered
         }
-        Reply::Status(status, text) => (status, text),
+        Reply::Status(status, text) => (status, Vec::new(), text),
+        Reply::Headers(status, headers, text) => (status, headers, text),
         Reply::Slow(delay, content) => {
             tokio::time::sleep(delay).await;
-            (200, completion(&body, &content))
+            (200, Vec::new(), completion(&body, &content))
         }
-        Reply::Ok(content) => (200, completion(&body, &content)),
+        Reply::Ok(content) => (200, Vec::new(), completion(&body, &content)),
     };
+    let headers: String = headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
     if status == 200 {
         shared.answered.lock().unwrap().push(body);
     }
@@ -184,7 +200,7 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>, handler: Arc<Handler>
         _ => "Status",
     };
     let response = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{headers}Connection: close\r\n\r\n{text}",
         text.len()
     );
     let _ = stream.write_all(response.as_bytes()).await;

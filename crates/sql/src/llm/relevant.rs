@@ -105,7 +105,11 @@ impl ScalarUDFImpl for LlmRelevantFunc {
                     }
                 }
             });
-            futures::future::try_join_all(jobs).await
+            // Every request runs to its end even when one fails: answers paid for are cached for the rerun.
+            futures::future::join_all(jobs)
+                .await
+                .into_iter()
+                .collect::<Result<Vec<_>, _>>()
         })?;
         self.service.note(NAME);
         let answers = answers.map_err(|e| exec_error(NAME, e))?;

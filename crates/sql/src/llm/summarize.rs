@@ -118,7 +118,11 @@ fn summarize(service: &LlmService, groups: Vec<Vec<String>>) -> Result<Vec<Optio
                 }
             }
         });
-        futures::future::try_join_all(jobs).await
+        // Every request runs to its end even when one fails: answers paid for are cached for the rerun.
+        futures::future::join_all(jobs)
+            .await
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
     })?;
     service.note(NAME);
     answers.map_err(|e| exec_error(NAME, e))
