@@ -147,3 +147,36 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// A run whose texts are all cached loads no model (#13, #14): with ONNX Runtime made
+/// unfindable it still answers, from the cache and the model's card; a new text then needs the
+/// model and says what is missing.
+#[test]
+fn cached_texts_load_no_model() {
+    if !has_model("minilm") {
+        return;
+    }
+    let cache = tempfile::tempdir().unwrap();
+    let query = |texts: &str| {
+        format!("SELECT round(cosine_sim(embed('minilm', 'a dog on a beach'), embed('minilm', {texts})), 4) AS s")
+    };
+    let first = lookalike(&["--format", "csv", "-c", &query("'a cat on a sofa'")], Some(cache.path()));
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let without_runtime = |sql: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_lookalike"))
+            .args(["--format", "csv", "-c", sql])
+            .env("LOOKALIKE_HOME", crate::common::root().join(".lookalike"))
+            .env("LOOKALIKE_MODELS", crate::common::models())
+            .env("LOOKALIKE_CACHE", cache.path())
+            .env("ORT_DYLIB_PATH", "/nonexistent/libonnxruntime.so.1.32.0")
+            .output()
+            .unwrap()
+    };
+    let second = without_runtime(&query("'a cat on a sofa'"));
+    assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+    assert_eq!(second.stdout, first.stdout, "the same answer from the cache");
+    let third = without_runtime(&query("'a horse in a field'"));
+    let err = String::from_utf8_lossy(&third.stderr);
+    assert!(!third.status.success());
+    assert!(err.contains("ORT_DYLIB_PATH points at /nonexistent"), "{err}");
+}

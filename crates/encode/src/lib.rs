@@ -4,8 +4,9 @@
 //! - [`Encoder`] runs it under ONNX Runtime: parallel tokenization, length-sorted batches,
 //!   pooling and normalisation, one `f32` vector per text;
 //! - [`import`] converts Hugging Face safetensors checkpoints (BERT, MPNet, CLIP text) to ONNX;
-//! - [`EncoderRegistry`] loads encoders by name once and keeps their [`cache`] of vectors
-//!   (Parquet, keyed by model identity and text);
+//! - [`EncoderRegistry`] finds models by name, loads an encoder only when a text needs it (a
+//!   [`card`] remembers identity and dimension), and keeps their [`cache`] of vectors (Parquet,
+//!   keyed by model identity and text);
 //! - [`runtime`] finds the ONNX Runtime library installed from the PyPI wheel.
 //!
 //! ```no_run
@@ -19,6 +20,7 @@
 #![deny(missing_docs)]
 
 pub mod cache;
+pub mod card;
 mod encoder;
 pub mod error;
 mod identity;

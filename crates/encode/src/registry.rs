@@ -2,10 +2,11 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::cache::{text_hash, ModelCache};
-use crate::{EncodeError, Encoder, EncoderOptions, Models};
+use crate::card::{self, ModelCard};
+use crate::{EncodeError, Encoder, EncoderOptions, ModelDir, Models};
 
 /// What one call to [`EncoderRegistry::embed`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -24,7 +25,8 @@ const CHUNK_TEXTS: usize = 1024;
 /// Told `(model, texts encoded so far, texts to encode)` after each chunk of a call.
 pub type EmbedProgress = Arc<dyn Fn(&str, usize, usize) + Send + Sync>;
 
-/// Loads encoders by name on first use and keeps them, with their caches, for the session.
+/// Finds models by name, loads each encoder only when a text needs it, and keeps them, with their
+/// caches, for the session.
 pub struct EncoderRegistry {
     models: Models,
     cache_root: Option<PathBuf>,
@@ -43,12 +45,90 @@ impl std::fmt::Debug for EncoderRegistry {
     }
 }
 
-/// An encoder and its cache.
+/// A model of the session, its cache, and its encoder once a text has needed it.
+///
+/// A run whose texts are all cached never loads the graph: the identity (the cache's key) and
+/// the dimension come from the model's card (see [`crate::card`]).
 #[derive(Debug)]
 pub struct Loaded {
-    /// The encoder.
-    pub encoder: Encoder,
+    model: ModelDir,
+    card: ModelCard,
+    options: EncoderOptions,
+    encoder: OnceLock<Encoder>,
+    /// Held while loading, so two threads needing the model load it once.
+    loading: Mutex<()>,
     cache: Mutex<Option<ModelCache>>,
+}
+
+impl Loaded {
+    fn new(model: ModelDir, card: ModelCard, options: EncoderOptions) -> Loaded {
+        Loaded {
+            model,
+            card,
+            options,
+            encoder: OnceLock::new(),
+            loading: Mutex::new(()),
+            cache: Mutex::new(None),
+        }
+    }
+
+    /// The model's name.
+    pub fn name(&self) -> &str {
+        &self.model.name
+    }
+
+    /// Embedding dimension.
+    pub fn dim(&self) -> usize {
+        self.card.dim
+    }
+
+    /// The embedding cache's key: content hash of graph, tokenizer and settings.
+    pub fn identity(&self) -> &str {
+        &self.card.identity
+    }
+
+    /// Whether the graph has been loaded into ONNX Runtime.
+    pub fn is_loaded(&self) -> bool {
+        self.encoder.get().is_some()
+    }
+
+    /// The encoder, loaded on the first call.
+    pub fn encoder(&self) -> crate::Result<&Encoder> {
+        if let Some(encoder) = self.encoder.get() {
+            return Ok(encoder);
+        }
+        let _loading = self.loading.lock().unwrap();
+        if let Some(encoder) = self.encoder.get() {
+            return Ok(encoder);
+        }
+        let encoder = Encoder::load(self.model.clone(), self.options.clone())?;
+        let found = card_of(&encoder);
+        if found != self.card {
+            // Vectors looked up so far were keyed by the remembered identity: say so rather than
+            // mix them with vectors of the loaded graph.
+            card::write(&self.model, &found)?;
+            return Err(EncodeError::Shape {
+                model: self.model.name.clone(),
+                reason: format!(
+                    "its remembered identity and dimension ({}, {}) differ from the loaded \
+                     graph's ({}, {}); the card in {} is replaced, run again",
+                    self.card.identity,
+                    self.card.dim,
+                    found.identity,
+                    found.dim,
+                    card::card_path(&self.model)?.display()
+                ),
+            });
+        }
+        Ok(self.encoder.get_or_init(|| encoder))
+    }
+}
+
+fn card_of(encoder: &Encoder) -> ModelCard {
+    ModelCard {
+        identity: encoder.identity().to_string(),
+        dim: encoder.dim(),
+    }
 }
 
 /// A model and the vectors of a batch of texts (`None` for a NULL text).
@@ -81,17 +161,26 @@ impl EncoderRegistry {
         &self.models
     }
 
-    /// The encoder called `name`, loading it on first use.
+    /// The model called `name`: its card if one is remembered, else loaded now (to learn its
+    /// identity and dimension, and to prove it runs).
     pub fn get(&self, name: &str) -> crate::Result<Arc<Loaded>> {
         if let Some(loaded) = self.loaded.lock().unwrap().get(name) {
             return Ok(loaded.clone());
         }
-        // Load outside the lock: a big model takes seconds, and other models may be wanted meanwhile.
-        let encoder = Encoder::load(self.models.open(name)?, self.options.clone())?;
-        let loaded = Arc::new(Loaded {
-            encoder,
-            cache: Mutex::new(None),
-        });
+        // Outside the lock: a big model takes seconds, and other models may be wanted meanwhile.
+        let model = self.models.open(name)?;
+        let loaded = match card::read(&model)? {
+            Some(card) => Loaded::new(model, card, self.options.clone()),
+            None => {
+                let encoder = Encoder::load(model.clone(), self.options.clone())?;
+                let card = card_of(&encoder);
+                card::write(&model, &card)?;
+                let loaded = Loaded::new(model, card, self.options.clone());
+                let _ = loaded.encoder.set(encoder);
+                loaded
+            }
+        };
+        let loaded = Arc::new(loaded);
         Ok(self
             .loaded
             .lock()
@@ -109,11 +198,11 @@ impl EncoderRegistry {
     /// Embeds texts (`None` stays `None`), reading and filling the cache.
     pub fn embed(&self, name: &str, texts: &[Option<&str>]) -> Result<Embedded, EncodeError> {
         let loaded = self.get(name)?;
-        let dim = loaded.encoder.dim();
+        let dim = loaded.dim();
         let mut cache_slot = loaded.cache.lock().unwrap();
         if cache_slot.is_none() {
             if let Some(root) = &self.cache_root {
-                *cache_slot = Some(ModelCache::open(root, loaded.encoder.identity(), dim)?);
+                *cache_slot = Some(ModelCache::open(root, loaded.identity(), dim)?);
             }
         }
         let mut out: Vec<Option<Vec<f32>>> = vec![None; texts.len()];
@@ -141,8 +230,9 @@ impl EncoderRegistry {
             let mut rows: Vec<f32> = Vec::with_capacity(missing.len() * dim);
             // In chunks, each saved to the cache as soon as it is computed: an interrupted run
             // keeps what it paid for, and the progress hook sees the work advance.
+            let encoder = loaded.encoder()?;
             for chunk in missing.chunks(CHUNK_TEXTS) {
-                let embeddings = loaded.encoder.encode(chunk)?;
+                let embeddings = encoder.encode(chunk)?;
                 stats.computed += chunk.len();
                 stats.truncated += embeddings.truncated;
                 rows.extend_from_slice(&embeddings.data);

@@ -104,7 +104,7 @@ impl ScalarUDFImpl for EmbedFunc {
         let loaded = self.registry.get(name).plan("embed")?;
         Ok(Arc::new(Field::new(
             self.name(),
-            embedding_type(loaded.encoder.dim()),
+            embedding_type(loaded.dim()),
             true,
         )))
     }
@@ -121,7 +121,7 @@ impl ScalarUDFImpl for EmbedFunc {
         let texts = texts.as_string::<i32>();
         let inputs: Vec<Option<&str>> = texts.iter().collect();
         let (loaded, vectors) = self.registry.embed(name, &inputs).exec("embed")?;
-        let dim = loaded.encoder.dim();
+        let dim = loaded.dim();
         let mut values = Vec::with_capacity(vectors.len() * dim);
         for vector in &vectors {
             match vector {
