@@ -236,8 +236,11 @@ fn offline_audit_of_two_targets_writes_tables_and_a_report() {
     }
     let outside = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
     assert!(
-        !outside.contains("http://") && !outside.contains("https://") && !html.contains("<script"),
-        "the report is self-contained and static"
+        !outside.contains("http://")
+            && !outside.contains("https://")
+            && !html.contains("<script src")
+            && !html.contains("rel=\"stylesheet\""),
+        "the report is self-contained: inline script and style, nothing loaded"
     );
     let joined = sql(&format!("SELECT count(*) AS n FROM '{}' p JOIN '{}' c ON p.target = c.target AND p.kind = c.category", out.join("pairs.parquet").display(), out.join("categories.parquet").display()), &[], None);
     assert_eq!(joined, format!("n\n{}\n", pairs.num_rows()));
@@ -287,6 +290,104 @@ fn chromium_renders(report: &Path) {
         .filter(|l| l.contains("CONSOLE") || l.contains("Uncaught"))
         .collect();
     assert!(console.is_empty(), "console messages: {console:?}");
+}
+
+/// The report's review round trip, lookalike's half (#13): the labels the page saves as
+/// reviews.csv in --out are read back by the next audit, which leaves reviewed false alarms out
+/// of the failures, keeps every label on its candidate and hands it back to the page.
+#[test]
+fn reviews_saved_beside_the_outputs_shape_the_next_audit() {
+    if !has_model("minilm") || !has_model("mpnet") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(dir.path(), 600);
+    let out = dir.path().join("out");
+    let cache = root().join(".lookalike/cache");
+    let args = [
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--target",
+        "minilm",
+        "--offline",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let first = audit(&args, &cache);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let pairs = read(&out.join("pairs.parquet"));
+    assert!(pairs.num_rows() >= 2, "the sample corpus has failures");
+    let (a, b) = (strings(&pairs, "text_a"), strings(&pairs, "text_b"));
+    let csv_field = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    // The first failure is a false alarm (written b, a: order does not matter), the second real.
+    let reviews = format!(
+        "model,text_a,text_b,label\nminilm,{},{},false_alarm\nminilm,{},{},real_failure\nclip,{},{},false_alarm\n",
+        csv_field(&b[0]),
+        csv_field(&a[0]),
+        csv_field(&a[1]),
+        csv_field(&b[1]),
+        csv_field(&a[1]),
+        csv_field(&b[1]),
+    );
+    std::fs::write(out.join("reviews.csv"), reviews).unwrap();
+
+    let second = audit(&args, &cache);
+    let log = String::from_utf8_lossy(&second.stderr);
+    assert!(second.status.success(), "{log}");
+    assert!(log.contains("used the reviews in"), "{log}");
+    assert!(
+        out.join("reviews.csv").is_file(),
+        "the labels outlive the outputs they label"
+    );
+    let after = read(&out.join("pairs.parquet"));
+    assert_eq!(
+        after.num_rows(),
+        pairs.num_rows() - 1,
+        "one false alarm left out"
+    );
+    let kept: Vec<(String, String)> = strings(&after, "text_a")
+        .into_iter()
+        .zip(strings(&after, "text_b"))
+        .collect();
+    assert!(!kept.contains(&(a[0].clone(), b[0].clone())));
+    assert!(
+        kept.contains(&(a[1].clone(), b[1].clone())),
+        "the real failure stays"
+    );
+    let candidates = read(&out.join("candidates.parquet"));
+    let mut labels: Vec<String> = strings(&candidates, "review")
+        .into_iter()
+        .filter(|l| l != "NULL")
+        .collect();
+    labels.sort();
+    assert_eq!(
+        labels,
+        ["false_alarm", "real_failure"],
+        "another model's labels do not apply"
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains(",\"false_alarm\"]") && html.contains(",\"real_failure\"]"));
+
+    // A file that is not the page's gets an error naming it, before any stage.
+    std::fs::write(out.join("reviews.csv"), "pair,verdict\nx,y\n").unwrap();
+    let bad = audit(&args, &cache);
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(!bad.status.success());
+    assert!(
+        err.contains("reviews.csv") && err.contains("model,text_a,text_b,label"),
+        "{err}"
+    );
+    std::fs::write(
+        out.join("reviews.csv"),
+        "model,text_a,text_b,label\nminilm,x,y,maybe\n",
+    )
+    .unwrap();
+    let err = audit(&args, &cache);
+    assert!(String::from_utf8_lossy(&err.stderr).contains("a label is 'maybe'"));
 }
 
 #[test]
@@ -384,6 +485,21 @@ fn killed_audit_resumes_from_its_caches_with_identical_outputs() {
             "{file} differs after resuming"
         );
     }
+    // The killed run's staging directory is gone, and the outputs are exactly one run's files.
+    let beside: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(beside.is_empty(), "left behind: {beside:?}");
+    let mut written: Vec<String> = std::fs::read_dir(&resumed)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    written.sort();
+    let mut expected: Vec<String> = lookalike_audit::OUTPUT_FILES.map(String::from).to_vec();
+    expected.sort();
+    assert_eq!(written, expected);
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {

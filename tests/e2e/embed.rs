@@ -160,8 +160,15 @@ fn cached_texts_load_no_model() {
     let query = |texts: &str| {
         format!("SELECT round(cosine_sim(embed('minilm', 'a dog on a beach'), embed('minilm', {texts})), 4) AS s")
     };
-    let first = lookalike(&["--format", "csv", "-c", &query("'a cat on a sofa'")], Some(cache.path()));
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let first = lookalike(
+        &["--format", "csv", "-c", &query("'a cat on a sofa'")],
+        Some(cache.path()),
+    );
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let without_runtime = |sql: &str| {
         std::process::Command::new(env!("CARGO_BIN_EXE_lookalike"))
             .args(["--format", "csv", "-c", sql])
@@ -173,10 +180,20 @@ fn cached_texts_load_no_model() {
             .unwrap()
     };
     let second = without_runtime(&query("'a cat on a sofa'"));
-    assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
-    assert_eq!(second.stdout, first.stdout, "the same answer from the cache");
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    assert_eq!(
+        second.stdout, first.stdout,
+        "the same answer from the cache"
+    );
     let third = without_runtime(&query("'a horse in a field'"));
     let err = String::from_utf8_lossy(&third.stderr);
     assert!(!third.status.success());
-    assert!(err.contains("ORT_DYLIB_PATH points at /nonexistent"), "{err}");
+    assert!(
+        err.contains("ORT_DYLIB_PATH points at /nonexistent"),
+        "{err}"
+    );
 }

@@ -88,13 +88,19 @@ fn works_from_any_directory_with_xdg_homes() {
     assert!(String::from_utf8_lossy(&list.stdout).contains("minilm"));
 
     // setup finds what is installed in the data home and says where.
-    let setup = as_user(home.path(), elsewhere.path(), &["setup", "--only", "minilm"]);
+    let setup = as_user(
+        home.path(),
+        elsewhere.path(),
+        &["setup", "--only", "minilm"],
+    );
     let said = String::from_utf8_lossy(&setup.stderr);
     assert!(setup.status.success(), "{said}");
     assert!(
         said.contains(&format!(
             "minilm: already installed at {}",
-            home.path().join(".local/share/lookalike/models/minilm").display()
+            home.path()
+                .join(".local/share/lookalike/models/minilm")
+                .display()
         )),
         "{said}"
     );

@@ -78,6 +78,9 @@ pub struct AuditConfig {
     pub per_category: usize,
     /// Seed of the offline generator.
     pub seed: u64,
+    /// A person's labels of earlier reports (`reviews.csv`: model, text_a, text_b, label):
+    /// pairs labelled false alarms are left out of the failures.
+    pub reviews: Option<PathBuf>,
     /// The domain failures are steered to (needs an LLM).
     pub steer: Option<String>,
     /// The LLM that categorizes and generates, as the report names it (`None`: offline).
@@ -100,6 +103,7 @@ impl Default for AuditConfig {
             judge: Judge::default(),
             per_category: defaults::PER_CATEGORY,
             seed: defaults::SEED,
+            reviews: None,
             steer: None,
             llm: None,
             scripts: Scripts::default(),

@@ -22,8 +22,10 @@
 pub mod config;
 mod error;
 mod outputs;
+mod reviews;
 mod run;
 pub mod scripts;
+mod staging;
 
 pub use config::{defaults, AuditConfig, Judge, Scripts};
 pub use error::{AuditError, Result};

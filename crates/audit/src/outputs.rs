@@ -66,14 +66,113 @@ pub(crate) fn target_report(
     categories: &RecordBatch,
     verification: &RecordBatch,
 ) -> Result<TargetReport> {
+    use std::collections::HashMap;
+
+    /// The judges' evidence in words, from the columns every candidate carries:
+    /// "structural judge: changes_meaning (attribute); target − reference 0.312".
+    fn evidence(
+        flagged_by: &str,
+        kind: Option<&str>,
+        verdict: Option<&str>,
+        gap: Option<f32>,
+    ) -> Option<String> {
+        let mut parts = Vec::new();
+        // Under --judge llm the verdict column holds the LLM's verdict.
+        let judge = if flagged_by == "llm" {
+            "LLM judge"
+        } else {
+            "structural judge"
+        };
+        match (verdict, kind) {
+            (Some(v), Some(k)) => parts.push(format!("{judge}: {v} ({k})")),
+            (Some(v), None) => parts.push(format!("{judge}: {v}")),
+            (None, Some(k)) => parts.push(format!("edit: {k}")),
+            (None, None) => {}
+        }
+        if let Some(g) = gap.filter(|g| g.is_finite()) {
+            parts.push(format!("target − reference {g:.3}"));
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+
+    // Columns past the three the report needs are optional: a script of one's own (--sql)
+    // may leave them out, and the page then shows less.
+    let optional_strings = |name: &str| -> Result<Vec<Option<String>>> {
+        match candidates.column_by_name(name) {
+            Some(_) => strings(candidates, name),
+            None => Ok(vec![None; candidates.num_rows()]),
+        }
+    };
     let target = f32s(candidates, "target_sim")?;
     let reference = f32s(candidates, "reference_sim")?;
     let flagged = strings(candidates, "flagged_by")?;
+    let texts_a = optional_strings("text_a")?;
+    let texts_b = optional_strings("text_b")?;
+    let kinds = optional_strings("kind")?;
+    let reviews = optional_strings("review")?;
+    let verdicts = optional_strings("verdict")?;
+    let gaps = match candidates.column_by_name("gap") {
+        Some(_) => f32s(candidates, "gap")?,
+        None => vec![None; candidates.num_rows()],
+    };
+    // A script may write its own evidence; the built-in ones do not, so it is composed.
+    let written = match candidates.column_by_name("evidence") {
+        Some(_) => optional_strings("evidence")?,
+        None => optional_strings("explanation")?,
+    };
+
+    // A failure's category: the one whose examples cite it (an LLM's categories cite every
+    // failure they hold), else its structural kind when a category has that name (the
+    // offline categories are the kinds).
+    let category_names = strings(categories, "category")?;
+    let examples = column(categories, "examples")?.as_list::<i32>().clone();
+    let mut cited: HashMap<(String, String), String> = HashMap::new();
+    for (i, name) in category_names.iter().enumerate() {
+        let Some(name) = name else { continue };
+        let list = examples.value(i);
+        let list = list.as_struct();
+        let (a, b) = (
+            cast(list.column(0), &DataType::Utf8)?,
+            cast(list.column(1), &DataType::Utf8)?,
+        );
+        let (a, b) = (a.as_string::<i32>(), b.as_string::<i32>());
+        for k in 0..a.len() {
+            cited
+                .entry((a.value(k).to_string(), b.value(k).to_string()))
+                .or_insert_with(|| name.clone());
+        }
+    }
+    let named = |kind: Option<&str>| {
+        kind.filter(|k| category_names.iter().any(|n| n.as_deref() == Some(*k)))
+            .map(str::to_string)
+    };
+
     let candidates = (0..target.len())
-        .map(|i| Candidate {
-            target_sim: target[i].unwrap_or(0.0),
-            reference_sim: reference[i],
-            flagged_by: flagged[i].clone(),
+        .map(|i| {
+            let text_a = texts_a[i].clone().unwrap_or_default();
+            let text_b = texts_b[i].clone().unwrap_or_default();
+            let (category, evidence) = match flagged[i].as_deref() {
+                Some(by) => (
+                    cited
+                        .get(&(text_a.clone(), text_b.clone()))
+                        .cloned()
+                        .or_else(|| named(kinds[i].as_deref())),
+                    written[i].clone().or_else(|| {
+                        evidence(by, kinds[i].as_deref(), verdicts[i].as_deref(), gaps[i])
+                    }),
+                ),
+                None => (None, None),
+            };
+            Candidate {
+                text_a,
+                text_b,
+                target_sim: target[i].unwrap_or(0.0),
+                reference_sim: reference[i],
+                flagged_by: flagged[i].clone(),
+                category,
+                evidence,
+                review: reviews[i].clone(),
+            }
         })
         .collect();
 
@@ -85,10 +184,8 @@ pub(crate) fn target_report(
     let rates = rates.as_primitive::<Float64Type>();
     let verified = |category: &str| names.iter().position(|n| n.as_deref() == Some(category));
 
-    let category_names = strings(categories, "category")?;
     let descriptions = strings(categories, "description")?;
     let pairs = i64s(categories, "pairs")?;
-    let examples = column(categories, "examples")?.as_list::<i32>().clone();
     let mut rows = Vec::new();
     for i in 0..categories.num_rows() {
         let category = category_names[i].clone().unwrap_or_default();

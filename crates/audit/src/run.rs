@@ -22,6 +22,7 @@ use crate::config::{defaults, AuditConfig};
 use crate::error::{AuditError, Result};
 use crate::outputs::{target_report, write_atomically, OUTPUTS};
 use crate::scripts::{script, stages};
+use crate::staging::Staging;
 
 /// Hears what the audit is doing, for a progress display.
 pub trait Observer: Send + Sync {
@@ -79,13 +80,8 @@ pub async fn run(
         .iter()
         .map(|stage| script(&config.scripts, stage))
         .collect::<Result<Vec<_>>>()?;
-    std::fs::create_dir_all(&config.out)
-        .map_err(AuditError::io("creating the output directory", &config.out))?;
-    // A read-only directory must fail now, not after every stage has run.
-    tempfile::NamedTempFile::new_in(&config.out).map_err(AuditError::io(
-        "writing in the output directory",
-        &config.out,
-    ))?;
+    // An unusable --out must fail now, not after every stage has run.
+    let staging = Staging::begin(&config.out)?;
     lookalike_sql::register_file(session.ctx(), "corpus", &config.corpus)
         .await
         .map_err(|e| {
@@ -103,6 +99,9 @@ pub async fn run(
         .options_mut()
         .execution
         .target_partitions = 1;
+    if let Some(reviews) = &config.reviews {
+        crate::reviews::register(session.ctx(), reviews).await?;
+    }
     let column = text_column(session.ctx(), config).await?;
     let texts = distinct_texts(session.ctx(), &column).await?;
 
@@ -133,7 +132,7 @@ pub async fn run(
     }
 
     for ((name, _, _), batches) in OUTPUTS.iter().zip(&outputs) {
-        let path = config.out.join(format!("{name}.parquet"));
+        let path = staging.path(&format!("{name}.parquet"));
         lookalike_encode::cache::write_parquet_atomically(&path, batches)
             .map_err(|e| AuditError::Config(format!("writing {}: {e}", path.display())))?;
     }
@@ -151,7 +150,8 @@ pub async fn run(
         targets: reports,
     };
     let html = lookalike_report::render(&audit);
-    write_atomically(&config.out.join("report.html"), html.as_bytes())?;
+    write_atomically(&staging.path("report.html"), html.as_bytes())?;
+    staging.commit()?;
     Ok(AuditOutcome {
         audit,
         scripts: scripts.into_iter().map(|s| s.origin).collect(),

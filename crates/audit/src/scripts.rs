@@ -7,9 +7,10 @@ use crate::config::{AuditConfig, Judge, Scripts};
 use crate::error::{AuditError, Result};
 
 /// Every stage script, by file name, as shipped in the repository's sql/.
-pub const BUILT_IN: [(&str, &str); 10] = [
+pub const BUILT_IN: [(&str, &str); 11] = [
     ("scrape.sql", include_str!("../../../sql/scrape.sql")),
     ("judge_llm.sql", include_str!("../../../sql/judge_llm.sql")),
+    ("reviews.sql", include_str!("../../../sql/reviews.sql")),
     ("steer.sql", include_str!("../../../sql/steer.sql")),
     (
         "categorize.sql",
@@ -41,6 +42,9 @@ pub fn stages(config: &AuditConfig) -> Vec<&'static str> {
     let mut stages = vec!["scrape.sql"];
     if llm_judge {
         stages.push("judge_llm.sql");
+    }
+    if config.reviews.is_some() {
+        stages.push("reviews.sql");
     }
     if config.steer.is_some() {
         stages.push("steer.sql");

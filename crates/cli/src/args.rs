@@ -252,6 +252,10 @@ pub struct AuditArgs {
     /// Generated pairs per category.
     #[arg(long, default_value_t = defaults::PER_CATEGORY)]
     pub per_category: usize,
+    /// A person's labels of an earlier report (the reviews.csv its "Save labels" writes): pairs
+    /// labelled false alarms are left out of the failures (default: reviews.csv in --out, if any).
+    #[arg(long, value_name = "FILE")]
+    pub reviews: Option<PathBuf>,
     /// Run your own stage scripts from DIR (same file names as sql/) instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
     pub sql: Option<PathBuf>,
@@ -493,14 +497,29 @@ mod tests {
         };
         let setup = help(&mut cli, "setup");
         for foreign in ["--llm", "--table", "--cache", "--format", "--threshold"] {
-            assert!(!setup.contains(foreign), "setup help shows {foreign}:\n{setup}");
+            assert!(
+                !setup.contains(foreign),
+                "setup help shows {foreign}:\n{setup}"
+            );
         }
-        assert!(setup.contains("--models") && setup.contains("--only"), "{setup}");
+        assert!(
+            setup.contains("--models") && setup.contains("--only"),
+            "{setup}"
+        );
         let scrape = help(&mut cli, "scrape");
-        assert!(!scrape.contains("--llm") && !scrape.contains("--table"), "{scrape}");
-        assert!(scrape.contains("--cache") && scrape.contains("--threshold"), "{scrape}");
+        assert!(
+            !scrape.contains("--llm") && !scrape.contains("--table"),
+            "{scrape}"
+        );
+        assert!(
+            scrape.contains("--cache") && scrape.contains("--threshold"),
+            "{scrape}"
+        );
         let audit = help(&mut cli, "audit");
-        assert!(audit.contains("--llm-model") && !audit.contains("--table"), "{audit}");
+        assert!(
+            audit.contains("--llm-model") && !audit.contains("--table"),
+            "{audit}"
+        );
         let top = Cli::command().render_long_help().to_string();
         assert!(top.contains("--table") && top.contains("--llm"), "{top}");
     }

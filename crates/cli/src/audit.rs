@@ -42,12 +42,20 @@ pub async fn run(session: &Lookalike, args: &AuditArgs) -> Result<()> {
         },
         per_category: args.per_category,
         seed: lookalike_audit::defaults::SEED,
+        // The labels saved beside the last outputs are used unless a file is named.
+        reviews: args
+            .reviews
+            .clone()
+            .or_else(|| Some(args.out.join("reviews.csv")).filter(|p| p.is_file())),
         steer: args.steer.clone(),
         llm,
         scripts: args.sql.clone().map_or(Scripts::BuiltIn, Scripts::Dir),
         out: args.out.clone(),
     };
     let outcome = lookalike_audit::run(session, &config, Arc::new(Spinners::default())).await?;
+    if let Some(reviews) = &config.reviews {
+        eprintln!("used the reviews in {}", reviews.display());
+    }
     if let Scripts::Dir(dir) = &config.scripts {
         eprintln!("ran the scripts of {}", dir.display());
     }
@@ -126,7 +134,7 @@ fn print_summary(audit: &Audit, out: &Path, elapsed: Duration) {
             target.categories.len(),
             target.uncertain
         );
-        for c in target.categories.iter().take(5) {
+        for c in &target.categories {
             let rate = c
                 .success_rate
                 .map_or("n/a".to_string(), |r| format!("{:.0}%", 100.0 * r));

@@ -60,7 +60,8 @@ pub fn write(model: &ModelDir, card: &ModelCard) -> Result<()> {
         return Ok(());
     }
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let text = serde_json::to_string(card).map_err(|e| EncodeError::invalid("model card", &path, e))?;
+    let text =
+        serde_json::to_string(card).map_err(|e| EncodeError::invalid("model card", &path, e))?;
     if std::fs::write(&tmp, text).is_ok() {
         let _ = std::fs::rename(&tmp, &path);
     }

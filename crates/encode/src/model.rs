@@ -135,8 +135,7 @@ impl Models {
     /// The models directory from the argument, else [`lookalike_home::models_dir`]
     /// (`$LOOKALIKE_MODELS`, else `models/` in the data home).
     pub fn new(dir: Option<PathBuf>) -> Models {
-        let dir = dir
-            .unwrap_or_else(lookalike_home::models_dir);
+        let dir = dir.unwrap_or_else(lookalike_home::models_dir);
         Models { dir }
     }
 

@@ -125,12 +125,18 @@ mod tests {
     #[test]
     fn xdg_defaults_under_home() {
         let e = env(&[("HOME", "/home/ann")]);
-        assert_eq!(data_home_in(&e), PathBuf::from("/home/ann/.local/share/lookalike"));
+        assert_eq!(
+            data_home_in(&e),
+            PathBuf::from("/home/ann/.local/share/lookalike")
+        );
         assert_eq!(
             models_dir_in(&e),
             PathBuf::from("/home/ann/.local/share/lookalike/models")
         );
-        assert_eq!(cache_home_in(&e), PathBuf::from("/home/ann/.cache/lookalike"));
+        assert_eq!(
+            cache_home_in(&e),
+            PathBuf::from("/home/ann/.cache/lookalike")
+        );
         assert_eq!(
             hf_hub_dir_in(&e),
             PathBuf::from("/home/ann/.cache/huggingface/hub")
@@ -145,7 +151,10 @@ mod tests {
             ("XDG_CACHE_HOME", "relative/cache"),
         ]);
         assert_eq!(data_home_in(&e), PathBuf::from("/data/lookalike"));
-        assert_eq!(cache_home_in(&e), PathBuf::from("/home/ann/.cache/lookalike"));
+        assert_eq!(
+            cache_home_in(&e),
+            PathBuf::from("/home/ann/.cache/lookalike")
+        );
     }
 
     #[test]

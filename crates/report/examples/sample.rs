@@ -2,8 +2,18 @@
 
 use lookalike_report::{render, Audit, Candidate, CategoryRow, TargetReport};
 
+const NOUNS: [&str; 8] = ["dog", "cat", "car", "man", "woman", "horse", "bus", "kite"];
+const COLOURS: [&str; 6] = ["red", "blue", "green", "white", "black", "yellow"];
+const PLACES: [&str; 5] = [
+    "on a beach",
+    "in a park",
+    "on a street",
+    "in a kitchen",
+    "by a lake",
+];
+
 /// Synthetic candidates from a fixed linear congruential generator, so the sample is
-/// reproducible without a random-number crate.
+/// reproducible without a random-number crate. Flagged pairs get a category and evidence.
 fn candidates(n: usize, seed: u64, threshold: f32, gap: f32) -> Vec<Candidate> {
     let mut s = seed;
     let mut next = move || {
@@ -13,7 +23,7 @@ fn candidates(n: usize, seed: u64, threshold: f32, gap: f32) -> Vec<Candidate> {
         (s >> 40) as f32 / (1u64 << 24) as f32
     };
     (0..n)
-        .map(|_| {
+        .map(|i| {
             let target = threshold + (1.0 - threshold) * next();
             let reference = (target - 0.45 * next() * next()).clamp(-1.0, 1.0);
             let structural = next() < 0.15;
@@ -24,10 +34,50 @@ fn candidates(n: usize, seed: u64, threshold: f32, gap: f32) -> Vec<Candidate> {
                 (false, true) => Some("structural"),
                 (false, false) => None,
             };
+            let pick = |k: usize, len: usize| (i * 7 + k * 13 + i / len) % len;
+            let noun = NOUNS[pick(1, NOUNS.len())];
+            let place = PLACES[pick(2, PLACES.len())];
+            let (c1, c2) = (
+                COLOURS[pick(3, COLOURS.len())],
+                COLOURS[(pick(3, COLOURS.len()) + 1) % COLOURS.len()],
+            );
+            let (text_a, text_b, category) = match i % 4 {
+                0 => (
+                    format!("a {c1} {noun} {place} ({i})"),
+                    format!("a {c2} {noun} {place} ({i})"),
+                    "attribute binding with a very long category name",
+                ),
+                1 => (
+                    format!("a {noun} {place}, photo {i}"),
+                    format!("no {noun} {place}, photo {i}"),
+                    "negation",
+                ),
+                2 => (
+                    format!("a {noun} to the left of car {i}, {c1}"),
+                    format!("a {noun} to the right of car {i}, {c1}"),
+                    "spatial",
+                ),
+                _ => (
+                    format!("a {noun} chasing a {c1} kite #{i}"),
+                    format!("a {c1} kite chasing a {noun} #{i}"),
+                    "role swap",
+                ),
+            };
+            let evidence = flagged_by.map(|f| {
+                format!(
+                    "{category} edit; flagged by {f}; target − reference {:.3}",
+                    target - reference
+                )
+            });
             Candidate {
+                text_a,
+                text_b,
                 target_sim: target,
                 reference_sim: Some(reference),
+                category: flagged_by.map(|_| category.to_string()),
                 flagged_by: flagged_by.map(String::from),
+                evidence,
+                review: None,
             }
         })
         .collect()

@@ -2,7 +2,9 @@
 
 use std::fmt::Write as _;
 
-use crate::{Audit, FlagCounts, TargetReport};
+use std::collections::HashMap;
+
+use crate::{Audit, Candidate, FlagCounts, TargetReport};
 
 /// Examples shown per category; the caller passes "a few", this caps a runaway list.
 const MAX_EXAMPLES: usize = 5;
@@ -26,6 +28,61 @@ pub(crate) fn esc(s: &str) -> String {
         }
     }
     out
+}
+
+/// Appends `s` as a JSON string literal that is also safe inside `<script>`: `<`, `>` and
+/// `&` are written as `\u003c`, `\u003e`, `\u0026`, so no `</script>` or `<!--` can end or
+/// bend the element, and U+2028/U+2029 are escaped for old JavaScript parsers. The text itself
+/// round-trips exactly (control characters become `\u00XX`, not U+FFFD), since the review
+/// file joins on it.
+pub(crate) fn json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// A float as a JSON number with `digits` decimals, `null` when absent or not finite.
+pub(crate) fn json_num(x: Option<f64>, digits: usize) -> String {
+    match x {
+        Some(v) if v.is_finite() => num(v, digits),
+        _ => "null".to_string(),
+    }
+}
+
+/// The page's review key: FNV-1a (64 bit) over the title, the corpus and the model names,
+/// as 16 hex digits. Rerunning the same audit keeps the labels a reviewer left in the
+/// browser; another corpus or set of models starts afresh.
+pub(crate) fn audit_key(a: &Audit) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |s: &str| {
+        for b in s.bytes().chain([0u8]) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    feed(&a.title);
+    feed(&a.corpus);
+    for t in &a.targets {
+        feed(&t.model);
+    }
+    format!("{h:016x}")
 }
 
 /// Model names sanitized to `[A-Za-z0-9_-]` for ids, made unique by `-2`, `-3`, ...
@@ -109,7 +166,7 @@ pub(crate) fn head(out: &mut String, title: &str) {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{}</title>\n<link rel=\"icon\" href=\"data:,\">\n<style>\n{}</style>\n</head>\n",
         esc(title),
-        crate::style::CSS
+        crate::style::css()
     );
 }
 
@@ -163,19 +220,41 @@ pub(crate) fn header(out: &mut String, a: &Audit) {
     out.push_str("</p>\n</header>\n");
 }
 
+/// The summary's columns: header text, and whether it holds a number.
+const SUMMARY_COLUMNS: [&str; 12] = [
+    "target model",
+    "candidates",
+    "flagged: reference",
+    "flagged: structural",
+    "flagged: both",
+    "failures",
+    "uncertain",
+    "categories",
+    "generated",
+    "agreed",
+    "reproduced",
+    "success rate",
+];
+
+/// `<thead>` of a table whose narrow form is cards: number columns get class `n`.
+fn thead(out: &mut String, columns: &[&str], numeric: impl Fn(usize) -> bool) {
+    out.push_str("<thead><tr>");
+    for (i, c) in columns.iter().enumerate() {
+        let class = if numeric(i) { " class=\"n\"" } else { "" };
+        let _ = write!(out, "<th{class}>{c}</th>");
+    }
+    out.push_str("</tr></thead>\n");
+}
+
 pub(crate) fn summary(out: &mut String, a: &Audit, slugs: &[String]) {
     out.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n");
     if a.targets.is_empty() {
         out.push_str("<p class=\"empty\">No target models were audited.</p>\n</section>\n");
         return;
     }
-    out.push_str(
-        "<div class=\"scroll\"><table>\n<thead><tr><th>target model</th><th class=\"n\">candidates</th>\
-         <th class=\"n\">flagged: reference</th><th class=\"n\">flagged: structural</th>\
-         <th class=\"n\">flagged: both</th><th class=\"n\">failures</th><th class=\"n\">uncertain</th>\
-         <th class=\"n\">categories</th><th class=\"n\">generated</th><th class=\"n\">agreed</th>\
-         <th class=\"n\">reproduced</th><th class=\"n\">success rate</th></tr></thead>\n<tbody>\n",
-    );
+    out.push_str("<div class=\"scroll\"><table class=\"reflow\">\n");
+    thead(out, &SUMMARY_COLUMNS, |i| i > 0);
+    out.push_str("<tbody>\n");
     for (t, slug) in a.targets.iter().zip(slugs) {
         let f = FlagCounts::of(&t.candidates);
         let generated: u64 = t.categories.iter().map(|c| c.generated).sum();
@@ -184,13 +263,13 @@ pub(crate) fn summary(out: &mut String, a: &Audit, slugs: &[String]) {
         // Overall rate pools the categories (sum reproduced / sum generated), so a category
         // with many generated pairs weighs more than one with a few.
         let rate = (generated > 0).then(|| reproduced as f64 / generated as f64);
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "<tr><td><a href=\"#target-{slug}\">{}</a></td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            "<tr><td class=\"head\" data-label=\"{}\"><a href=\"#target-{slug}\">{}</a></td>",
+            SUMMARY_COLUMNS[0],
             esc(&t.model),
+        );
+        let values = [
             count(t.candidates.len() as u64),
             count(f.reference as u64),
             count(f.structural as u64),
@@ -202,7 +281,11 @@ pub(crate) fn summary(out: &mut String, a: &Audit, slugs: &[String]) {
             count(agreed),
             count(reproduced),
             pct(rate),
-        );
+        ];
+        for (label, v) in SUMMARY_COLUMNS[1..].iter().zip(values) {
+            let _ = write!(out, "<td class=\"n\" data-label=\"{label}\">{v}</td>");
+        }
+        out.push_str("</tr>\n");
     }
     out.push_str(
         "</tbody>\n</table></div>\n<p class=\"note\">Failures count every flagged candidate; \
@@ -225,6 +308,17 @@ pub(crate) fn open_target(out: &mut String, t: &TargetReport, slug: &str) {
     );
 }
 
+const CATEGORY_COLUMNS: [&str; 8] = [
+    "category",
+    "description",
+    "pairs",
+    "generated",
+    "agreed",
+    "reproduced",
+    "success rate",
+    "example pairs",
+];
+
 pub(crate) fn categories(out: &mut String, t: &TargetReport, slug: &str) {
     let _ = writeln!(
         out,
@@ -234,30 +328,55 @@ pub(crate) fn categories(out: &mut String, t: &TargetReport, slug: &str) {
         out.push_str("<p class=\"empty\">No failure categories for this model.</p>\n</div>\n");
         return;
     }
-    out.push_str(
-        "<div class=\"scroll\"><table>\n<thead><tr><th>category</th><th>description</th>\
-         <th class=\"n\">pairs</th><th class=\"n\">generated</th><th class=\"n\">agreed</th>\
-         <th class=\"n\">reproduced</th><th class=\"n\">success rate</th><th>example pairs</th></tr></thead>\n<tbody>\n",
-    );
+    // Examples show their similarities when the pair is among the candidates.
+    let by_texts: HashMap<(&str, &str), &Candidate> = t
+        .candidates
+        .iter()
+        .map(|c| ((c.text_a.as_str(), c.text_b.as_str()), c))
+        .collect();
+    let mut listed: HashMap<&str, usize> = HashMap::new();
+    for c in t.candidates.iter().filter(|c| c.flagged_by.is_some()) {
+        if let Some(category) = &c.category {
+            *listed.entry(category.as_str()).or_default() += 1;
+        }
+    }
+    out.push_str("<div class=\"scroll\"><table class=\"reflow cat-table\">\n");
+    thead(out, &CATEGORY_COLUMNS, |i| (2..7).contains(&i));
+    out.push_str("<tbody>\n");
     for c in &t.categories {
         let _ = write!(
             out,
-            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>",
+            "<tr><td class=\"head\" data-label=\"category\">{}</td><td class=\"desc\" data-label=\"description\">{}</td>",
             esc(&c.category),
             esc(&c.description),
+        );
+        let values = [
             count(c.pairs),
             count(c.generated),
             count(c.agreed),
             count(c.reproduced),
             pct(c.success_rate),
-        );
+        ];
+        for (label, v) in CATEGORY_COLUMNS[2..7].iter().zip(values) {
+            let _ = write!(out, "<td class=\"n\" data-label=\"{label}\">{v}</td>");
+        }
+        // One wrapper, so the cell stays one grid item when the table reflows into cards.
+        out.push_str("<td class=\"ex\" data-label=\"example pairs\"><div>");
         if c.examples.is_empty() {
             out.push_str("<span class=\"muted\">none</span>");
         } else {
             out.push_str("<ul class=\"examples\">");
             for (a, b) in c.examples.iter().take(MAX_EXAMPLES) {
-                let _ = write!(out, "<li><q>{}</q> ↔ <q>{}</q></li>", esc(a), esc(b));
+                let _ = write!(out, "<li><q>{}</q> ↔ <q>{}</q>", esc(a), esc(b));
+                if let Some(cand) = by_texts.get(&(a.as_str(), b.as_str())) {
+                    let _ = write!(
+                        out,
+                        " <span class=\"sims\" title=\"target / reference cosine similarity\">{} / {}</span>",
+                        num(cand.target_sim as f64, 3),
+                        cand.reference_sim.map_or("–".to_string(), |r| num(r as f64, 3)),
+                    );
+                }
+                out.push_str("</li>");
             }
             out.push_str("</ul>");
             if c.examples.len() > MAX_EXAMPLES {
@@ -268,7 +387,17 @@ pub(crate) fn categories(out: &mut String, t: &TargetReport, slug: &str) {
                 );
             }
         }
-        out.push_str("</td></tr>\n");
+        if let Some(&n) = listed.get(c.category.as_str()) {
+            let mut value = String::from("c:");
+            value.push_str(&c.category);
+            let _ = write!(
+                out,
+                " <a class=\"show-cat\" href=\"#pairs-{slug}\" data-cat=\"{}\">list all {} flagged pairs</a>",
+                esc(&value),
+                count(n as u64)
+            );
+        }
+        out.push_str("</div></td></tr>\n");
     }
     out.push_str("</tbody>\n</table></div>\n</div>\n");
 }

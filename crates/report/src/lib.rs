@@ -6,8 +6,35 @@
 //! structural word-diff judge decide that the two captions differ.
 //!
 //! [`render`] turns an [`Audit`] into one HTML5 page that opens offline: inline CSS, charts
-//! as inline SVG, no JavaScript and no external URL. The output is deterministic: the same
-//! input gives a byte-identical string (floats use fixed precision, nothing is hashed).
+//! as inline SVG, one small inline script and no external URL. The output is deterministic:
+//! the same input gives a byte-identical string (floats use fixed precision; the only hash,
+//! the page's review key, is FNV-1a over the title, corpus and model names).
+//!
+//! The page is responsive: tables scroll inside their own box or reflow into cards when their
+//! panel is narrow, charts scale to the width, and nothing scrolls the page sideways at 600 px.
+//! Per target it lists every flagged pair (text A, text B, category, judge, target and
+//! reference similarity, the judge's evidence), embedded once as JSON and drawn by the script
+//! a page of rows at a time, with a search box and category, judge and review filters.
+//!
+//! **Review.** Each flagged pair has two buttons, *real failure* and *false alarm*. Labels are
+//! kept in the browser's `localStorage` under `lookalike-reviews:<key>` (the key is on
+//! `<body data-audit-key>`), counted per category with the precision of what was reviewed,
+//! and *Save labels* downloads `reviews.csv`:
+//!
+//! ```text
+//! model,text_a,text_b,label
+//! minilm,a red car,a blue car,real_failure
+//! minilm,"a man, smiling",a smiling man,false_alarm
+//! ```
+//!
+//! `label` is `real_failure` or `false_alarm`; fields holding a comma, a quote or a line
+//! break are quoted RFC 4180 style (quotes doubled); lines end in `\n`. *Load labels* reads
+//! such a file back into the page.
+//!
+//! Opened with the URL fragment `#selftest` (or `#selftest:TERM` to choose the search term),
+//! the page checks itself (no sideways overflow, filters, the review round trip) and writes
+//! `key=value` lines, values percent-encoded, into `<pre id="selftest">`; the test
+//! `tests/browser.rs` runs it in headless Chromium at 600 and 1,400 px.
 //!
 //! ```
 //! use lookalike_report::{render, Audit, TargetReport};
@@ -24,9 +51,13 @@
 //! ```
 #![deny(missing_docs)]
 
+use std::fmt::Write as _;
+
 mod bars;
 mod html;
+mod pairs;
 mod scatter;
+mod script;
 mod style;
 mod svg;
 
@@ -69,12 +100,25 @@ pub struct TargetReport {
 /// One candidate pair: the target encoder embeds it above the threshold.
 #[derive(Debug, Clone, Default)]
 pub struct Candidate {
+    /// The first text of the pair, verbatim (it is the review file's join key).
+    pub text_a: String,
+    /// The second text of the pair, verbatim.
+    pub text_b: String,
     /// Cosine similarity under the target encoder.
     pub target_sim: f32,
     /// Cosine similarity under the reference encoder, if one was used.
     pub reference_sim: Option<f32>,
-    /// `"reference"`, `"structural"`, `"both"`, or `None` when the pair is not a failure.
+    /// `"reference"`, `"structural"`, `"both"`, `"llm"`, or `None` when the pair is not a
+    /// failure. Only flagged pairs are listed (and reviewed) on the page.
     pub flagged_by: Option<String>,
+    /// The failure category the pair belongs to, if any (a [`CategoryRow::category`]).
+    pub category: Option<String>,
+    /// Why the judges flagged it, in words, e.g. "structural judge: changes_meaning
+    /// (attribute); target − reference 0.312". Shown and searched as plain text.
+    pub evidence: Option<String>,
+    /// The label a person gave this pair in an earlier review (`real_failure` or
+    /// `false_alarm`), read back by the audit from `reviews.csv`; the page starts from it.
+    pub review: Option<String>,
 }
 
 /// One failure category of a target model.
@@ -102,26 +146,40 @@ pub struct CategoryRow {
 
 /// Renders the audit as one self-contained HTML5 page.
 ///
-/// Sections carry fixed ids: `summary`, and per target `categories-<m>`, `scatter-<m>` and
-/// `bars-<m>` where `<m>` is the model name sanitized to `[A-Za-z0-9_-]` (other characters
+/// Sections carry fixed ids: `summary`, `review`, and per target `categories-<m>`,
+/// `scatter-<m>`, `bars-<m>`, `pairs-<m>` (the flagged pairs) and `review-<m>` (review counts
+/// per category) where `<m>` is the model name sanitized to `[A-Za-z0-9_-]` (other characters
 /// become `_`; a name that collides with an earlier one gets a `-2`, `-3`, ... suffix so ids
 /// stay unique). Every target sits in a `<section class="target" data-model="...">`.
 pub fn render(audit: &Audit) -> String {
     let slugs = html::unique_slugs(audit.targets.iter().map(|t| t.model.as_str()));
-    let mut out = String::with_capacity(16 * 1024);
+    let flagged: usize = audit
+        .targets
+        .iter()
+        .map(|t| FlagCounts::of(&t.candidates).failures())
+        .sum();
+    let mut out = String::with_capacity(16 * 1024 + flagged * 160);
     html::head(&mut out, &audit.title);
-    out.push_str("<body>\n");
+    let _ = writeln!(out, "<body data-audit-key=\"{}\">", html::audit_key(audit));
     html::header(&mut out, audit);
     html::summary(&mut out, audit, &slugs);
+    pairs::review_section(&mut out, flagged);
     out.push_str("<div class=\"targets\">\n");
     for (target, slug) in audit.targets.iter().zip(&slugs) {
         html::open_target(&mut out, target, slug);
         html::categories(&mut out, target, slug);
         scatter::render(&mut out, audit, target, slug);
         bars::render(&mut out, target, slug);
+        pairs::render(&mut out, target, slug);
         out.push_str("</section>\n");
     }
-    out.push_str("</div>\n<footer>Generated by lookalike-report. Self-contained: no scripts, no external resources.</footer>\n</body>\n</html>\n");
+    out.push_str(
+        "</div>\n<footer>Generated by lookalike-report. Self-contained: one inline script, \
+         no external resources; labels stay in this browser until you save them.</footer>\n",
+    );
+    out.push_str("<pre id=\"selftest\" hidden></pre>\n<script>\n");
+    out.push_str(script::JS);
+    out.push_str("</script>\n</body>\n</html>\n");
     out
 }
 

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::html::{count, esc, num};
+use crate::style;
 use crate::svg::{self, px, Scale};
 use crate::{Audit, Flag, FlagCounts, TargetReport};
 
@@ -293,9 +294,15 @@ fn caption(
         out.push_str(" Dashed: the target threshold.");
     }
     match gap {
-        Some(_) => out.push_str(
-            " Below the red line (shaded) the reference encoder disagrees by more than the gap.",
-        ),
+        Some(_) => {
+            let _ = write!(
+                out,
+                " Below the solid {} line y = x − gap, in the {} shaded zone, the reference \
+                 encoder disagrees by more than the gap.",
+                style::colour_name(style::GAP_STROKE),
+                style::colour_name(style::ZONE_FILL),
+            );
+        }
         None => out.push_str(" No gap is set, so no reference boundary is drawn."),
     }
     out.push_str(" Legend counts are over all candidates.</figcaption>\n");

@@ -1,5 +1,6 @@
 //! Tests of the rendered page: section ids, escaping, decision boundary, empty input,
-//! determinism, and well-formed SVG without NaN or inf.
+//! determinism, well-formed SVG without NaN or inf, and the flagged pairs' JSON and filters.
+//! The page's script is exercised in a browser by tests/browser.rs.
 
 use lookalike_report::{render, Audit, Candidate, CategoryRow, TargetReport};
 
@@ -10,6 +11,7 @@ fn cand(t: f32, r: Option<f32>, flag: Option<&str>) -> Candidate {
         target_sim: t,
         reference_sim: r,
         flagged_by: flag.map(String::from),
+        ..Default::default()
     }
 }
 
@@ -37,7 +39,13 @@ fn candidates(n: usize) -> Vec<Candidate> {
                 2 => Some("structural"),
                 _ => Some("both"),
             };
-            cand(t, Some(r), flag)
+            Candidate {
+                text_a: format!("text a {i}"),
+                text_b: format!("text b {i}"),
+                category: flag.map(|_| ["negation", "spatial"][i % 2].to_string()),
+                evidence: flag.map(|f| format!("{f} evidence {i}")),
+                ..cand(t, Some(r), flag)
+            }
         })
         .collect()
 }
@@ -193,8 +201,9 @@ fn every_section_id_is_present() {
     let html = render(&sample(Some(0.1)));
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
     assert!(html.contains(r#"id="summary""#));
+    assert_eq!(html.matches(r#"id="review""#).count(), 1);
     for slug in ["clip-vit-b32", "openai_clip_vit_L_14_"] {
-        for section in ["categories", "scatter", "bars"] {
+        for section in ["categories", "scatter", "bars", "pairs", "review"] {
             let id = format!(r#"id="{section}-{slug}""#);
             assert_eq!(html.matches(&id).count(), 1, "{id}");
         }
@@ -204,12 +213,18 @@ fn every_section_id_is_present() {
     ));
     assert!(html.contains(r#"data-model="openai/clip vit.L&lt;14&gt;""#));
     // Summary: 500 candidates, i % 4 gives 125 per flag.
-    let row = ["500", "125", "125", "125", "375"]
-        .map(|n| format!(r#"<td class="n">{n}</td>"#))
-        .concat();
+    let row = [
+        ("candidates", "500"),
+        ("flagged: reference", "125"),
+        ("flagged: structural", "125"),
+        ("flagged: both", "125"),
+        ("failures", "375"),
+    ]
+    .map(|(label, n)| format!(r#"<td class="n" data-label="{label}">{n}</td>"#))
+    .concat();
     assert!(html.contains(&row), "{row}");
     // Overall success: (15 + 0) / (20 + 0) = 75 %.
-    assert!(html.contains(r#"<td class="n">75.0%</td></tr>"#));
+    assert!(html.contains(r#"<td class="n" data-label="success rate">75.0%</td></tr>"#));
 }
 
 #[test]
@@ -223,9 +238,24 @@ fn captions_and_names_are_escaped() {
     audit.targets[0].model = EVIL.into();
     audit.targets[0].categories[0].category = EVIL.into();
     audit.targets[0].categories[0].description = EVIL.into();
+    for c in audit.targets[0].candidates.iter_mut().take(8) {
+        c.text_a = EVIL.into();
+        c.text_b = format!("{EVIL}</SCRIPT><!--");
+        c.category = Some(EVIL.into());
+        c.evidence = Some(EVIL.into());
+    }
     let html = render(&audit);
-    assert!(!html.contains("<script"), "raw <script> in output");
+    // The page's own script elements only: the main one and one JSON block per target.
+    assert_eq!(html.matches("<script").count(), 3, "raw <script> in output");
+    assert_eq!(
+        html.to_ascii_lowercase().matches("</script").count(),
+        3,
+        "a text closes a script element"
+    );
+    assert!(!html.contains("<!--"));
     assert!(!html.contains(EVIL));
+    // In the JSON, markup characters are \u escapes; the text itself round-trips.
+    assert!(html.contains(r#""\u003cscript\u003ealert(\"x\")\u003c/script\u003e \u0026 'q'""#));
     assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;"));
     for svg in svgs(&html) {
         assert_well_formed_svg(svg);
@@ -314,9 +344,11 @@ fn empty_audit_renders() {
         assert!(html.contains(&format!(r#"id="{id}""#)), "{id}");
     }
     assert!(html.contains("No candidate pairs above the threshold."));
+    assert!(html.contains("No flagged pairs for this model."));
+    assert!(html.contains("No flagged pairs to review."));
     assert!(html.contains("No failure categories"));
     assert!(
-        html.contains(r#"<td class="n">n/a</td></tr>"#),
+        html.contains(r#"<td class="n" data-label="success rate">n/a</td></tr>"#),
         "no generated pairs gives n/a, not NaN"
     );
     assert!(!html.contains("NaN"));
@@ -380,4 +412,112 @@ fn colliding_model_names_get_unique_ids() {
     let html = render(&audit);
     assert!(html.contains(r#"id="scatter-a_b""#));
     assert!(html.contains(r#"id="scatter-a_b-2""#));
+}
+
+/// The `<script type="application/json">` block of the `n`-th target with flagged pairs.
+fn pairs_json(html: &str, n: usize) -> &str {
+    let open = r#"<script type="application/json" class="pairs-data">"#;
+    let start = html.match_indices(open).nth(n).expect("pairs data").0 + open.len();
+    let end = html[start..].find("</script>").unwrap() + start;
+    &html[start..end]
+}
+
+#[test]
+fn flagged_pairs_are_embedded_once_with_every_column() {
+    let mut audit = sample(Some(0.1));
+    audit.targets[1].candidates[1] = Candidate {
+        text_a: "a \"quoted\", back\\slash\nnew line\u{1}\u{2028}".into(),
+        text_b: "plain".into(),
+        target_sim: 0.91234,
+        reference_sim: None,
+        flagged_by: Some("llm".into()),
+        category: None,
+        evidence: None,
+        review: None,
+    };
+    let html = render(&audit);
+    let json = pairs_json(&html, 0);
+    // 500 candidates, three in four flagged; only flagged ones are listed.
+    assert_eq!(json.matches("\n[").count() + 1, 375);
+    assert!(json.starts_with(
+        r#"{"model":"clip-vit-b32","rows":[["text a 1","text b 1","spatial","reference","#
+    ));
+    assert!(
+        !json.contains("text a 0\""),
+        "unflagged pairs are not listed"
+    );
+    let json = pairs_json(&html, 1);
+    assert!(json.contains(
+        r#"["a \"quoted\", back\\slash\nnew line\u0001\u2028","plain",null,"llm",0.912,null,null]"#
+    ));
+    // Filters list what the rows hold: categories in the table's order, judges known first.
+    let pairs = &html[html.find(r#"id="pairs-clip-vit-b32""#).unwrap()..];
+    let pairs = &pairs[..pairs.find(r#"id="review-clip-vit-b32""#).unwrap()];
+    let options: Vec<&str> = pairs
+        .split("<option value=\"")
+        .skip(1)
+        .map(|o| &o[..o.find('"').unwrap()])
+        .collect();
+    assert_eq!(
+        options,
+        [
+            "",
+            "c:negation",
+            "c:spatial",
+            "",
+            "j:structural",
+            "j:reference",
+            "j:both",
+            "",
+            "none",
+            "real_failure",
+            "false_alarm"
+        ]
+    );
+    assert!(pairs.contains("negation (125)") && pairs.contains("spatial (250)"));
+    // Review counts: one row per category and a total.
+    assert!(html.contains(r#"<tr data-cat="c:negation"><td class="head" data-label="category">negation</td><td class="n" data-label="flagged">125</td>"#));
+    assert!(html.contains(r#"<tr data-cat="" class="total">"#));
+    // Categories link to their pairs.
+    assert!(html.contains(r##"<a class="show-cat" href="#pairs-clip-vit-b32" data-cat="c:negation">list all 125 flagged pairs</a>"##));
+}
+
+#[test]
+fn examples_show_their_similarities() {
+    let mut audit = sample(Some(0.1));
+    let c = &mut audit.targets[0].candidates[5];
+    c.target_sim = 0.95;
+    c.reference_sim = Some(0.61);
+    audit.targets[0].categories[0].examples = vec![("text a 5".into(), "text b 5".into())];
+    let html = render(&audit);
+    assert!(html.contains(
+        "<q>text a 5</q> ↔ <q>text b 5</q> <span class=\"sims\" title=\"target / reference cosine similarity\">0.950 / 0.610</span>"
+    ));
+}
+
+#[test]
+fn caption_names_the_colour_the_gap_line_is_drawn_in() {
+    let html = render(&sample(Some(0.1)));
+    assert!(html.contains(".boundary-gap { stroke: #D55E00;"));
+    assert!(html.contains("Below the solid orange line y = x − gap, in the blue shaded zone"));
+    assert!(!html.contains("red line"));
+}
+
+#[test]
+fn review_key_is_stable_and_depends_on_the_audit() {
+    let key = |a: &Audit| {
+        let html = render(a);
+        let start = html.find("<body data-audit-key=\"").unwrap() + 22;
+        html[start..start + 16].to_string()
+    };
+    let a = sample(Some(0.1));
+    assert_eq!(
+        key(&a),
+        key(&sample(None)),
+        "settings do not change the key"
+    );
+    assert!(key(&a).chars().all(|c| c.is_ascii_hexdigit()));
+    let mut b = sample(Some(0.1));
+    b.corpus = "other.txt".into();
+    assert_ne!(key(&a), key(&b));
 }

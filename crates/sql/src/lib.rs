@@ -63,11 +63,8 @@ pub struct Lookalike {
 impl Lookalike {
     /// Builds the session.
     pub fn new(config: LookalikeConfig) -> Lookalike {
-        let cache_root = (!config.no_cache).then(|| {
-            config
-                .cache_dir
-                .unwrap_or_else(lookalike_home::cache_home)
-        });
+        let cache_root =
+            (!config.no_cache).then(|| config.cache_dir.unwrap_or_else(lookalike_home::cache_home));
         let mut llm_session = config.llm;
         if llm_session.cache_dir.is_none() {
             // LLM answers live beside the embeddings: one directory to keep, or to delete.

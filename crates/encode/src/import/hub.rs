@@ -116,14 +116,22 @@ mod tests {
                 && err.contains("downloads nothing"),
             "{err}"
         );
-        let err = resolve_in("no/such/dir", hub.path()).unwrap_err().to_string();
-        assert!(err.contains("checkpoint directory not found at no/such/dir"), "{err}");
+        let err = resolve_in("no/such/dir", hub.path())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("checkpoint directory not found at no/such/dir"),
+            "{err}"
+        );
     }
 
     #[test]
     fn a_directory_wins_over_a_name() {
         let dir = tempfile::tempdir().unwrap();
         let spec = dir.path().to_str().unwrap();
-        assert_eq!(resolve_in(spec, Path::new("/nonexistent")).unwrap(), dir.path());
+        assert_eq!(
+            resolve_in(spec, Path::new("/nonexistent")).unwrap(),
+            dir.path()
+        );
     }
 }
