@@ -197,3 +197,50 @@ fn cached_texts_load_no_model() {
         "{err}"
     );
 }
+
+/// Two processes embedding the same texts on one cache compute them once (#13): the second
+/// waits for the first's lock, then reads its parts; both answer the same.
+#[test]
+fn two_processes_on_one_cache_compute_each_text_once() {
+    if !has_model("minilm") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let corpus = dir.path().join("texts.txt");
+    let text = std::fs::read_to_string(crate::common::root().join("data/captions.txt")).unwrap();
+    let lines: Vec<&str> = text.lines().take(1500).collect();
+    std::fs::write(&corpus, lines.join("\n") + "\n").unwrap();
+    let distinct = lines.iter().collect::<std::collections::HashSet<_>>().len();
+    let spawn = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_lookalike"))
+            .args(["--format", "csv", "-t"])
+            .arg(format!("t={}", corpus.display()))
+            .args(["-c", "SELECT round(sum(cosine_sim(embed('minilm', text), embed('minilm', 'a dog'))), 3) AS s FROM t"])
+            .env("LOOKALIKE_HOME", crate::common::root().join(".lookalike"))
+            .env("LOOKALIKE_MODELS", crate::common::models())
+            .env("LOOKALIKE_CACHE", &cache)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    let computed = |out: &std::process::Output| -> usize {
+        let log = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{log}");
+        log.lines()
+            .find_map(|l| l.strip_prefix("minilm: "))
+            .and_then(|l| l.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no embedding line in {log}"))
+    };
+    assert_eq!(a.stdout, b.stdout, "both answer the same");
+    // "a dog" is one more text; whoever computed it, it is computed once.
+    assert_eq!(
+        computed(&a) + computed(&b),
+        distinct + 1,
+        "no text computed twice"
+    );
+}

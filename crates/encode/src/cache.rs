@@ -6,7 +6,7 @@
 //! small parts are merged into one the same way. The files are ordinary Parquet: a user can query
 //! them, and a second query over the same texts computes nothing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -43,6 +43,15 @@ pub struct ModelCache {
     index: HashMap<TextHash, usize>,
     vectors: Vec<f32>,
     parts: usize,
+    /// The part files read so far, so [`ModelCache::refresh`] reads only other processes' parts.
+    loaded: HashSet<PathBuf>,
+}
+
+/// A model's cache held by this process while it computes or merges vectors (see
+/// [`ModelCache::lock`]); released when dropped, or when the process dies.
+#[derive(Debug)]
+pub struct CacheLock {
+    _file: std::fs::File,
 }
 
 impl ModelCache {
@@ -55,22 +64,75 @@ impl ModelCache {
             index: HashMap::new(),
             vectors: Vec::new(),
             parts: 0,
+            loaded: HashSet::new(),
         };
-        let mut parts = Vec::new();
-        for part in cache.part_files()? {
-            match cache.load_part(&part) {
-                Ok(()) => parts.push(part),
+        // Merging removes parts another process may be reading: only under the lock.
+        let _lock = match cache.dir.is_dir() {
+            true => Some(cache.lock()?),
+            false => None,
+        };
+        cache.refresh()?;
+        if cache.parts > MAX_PARTS {
+            let parts: Vec<PathBuf> = cache.loaded.iter().cloned().collect();
+            cache.compact(&parts)?;
+        }
+        Ok(cache)
+    }
+
+    /// Reads the parts written since the cache was opened, by other processes; returns how many
+    /// texts they added.
+    pub fn refresh(&mut self) -> Result<usize, EncodeError> {
+        let before = self.len();
+        for part in self.part_files()? {
+            if self.loaded.contains(&part) {
+                continue;
+            }
+            match self.load_part(&part) {
+                Ok(()) => {
+                    self.loaded.insert(part);
+                    self.parts += 1;
+                }
                 // A part that is truncated, has flipped bytes or holds another shape costs a
                 // recompute of its texts, never the run: it is named and moved aside.
                 Err(e @ EncodeError::Invalid { .. }) => set_aside(&part, &e),
                 Err(e) => return Err(e),
             }
         }
-        cache.parts = parts.len();
-        if cache.parts > MAX_PARTS {
-            cache.compact(&parts)?;
+        Ok(self.len() - before)
+    }
+
+    /// Takes this model's cache for this process: two processes needing the same texts then
+    /// compute them once (the second waits, [`refresh`](ModelCache::refresh)es and finds them),
+    /// and no part is merged away while another process reads it.
+    pub fn lock(&self) -> Result<CacheLock, EncodeError> {
+        let io = |action: &'static str, path: &Path| {
+            let path = path.to_path_buf();
+            move |source| EncodeError::Io {
+                action,
+                path,
+                source,
+            }
+        };
+        std::fs::create_dir_all(&self.dir).map_err(io("creating", &self.dir))?;
+        let path = self.dir.join(".lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io("opening", &path))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                eprintln!(
+                    "waiting for another lookalike process to finish with this model's cache ({})",
+                    path.display()
+                );
+                file.lock().map_err(io("locking", &path))?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io("locking", &path)(e)),
         }
-        Ok(cache)
+        Ok(CacheLock { _file: file })
     }
 
     /// The vector of a cached text.
@@ -112,7 +174,9 @@ impl ModelCache {
         }
         let batch = self.batch(&fresh_hashes, &fresh_texts, fresh_vectors)?;
         let name = format!("part-{}-{}.parquet", unique_suffix(), self.parts);
-        write_parquet_atomically(&self.dir.join(name), std::slice::from_ref(&batch))?;
+        let path = self.dir.join(name);
+        write_parquet_atomically(&path, std::slice::from_ref(&batch))?;
+        self.loaded.insert(path);
         self.parts += 1;
         Ok(())
     }
@@ -318,15 +382,14 @@ impl ModelCache {
             return Ok(()); // a part changed under us; merging can wait for the next open
         }
         let batch = self.batch(&hashes, &texts, vectors)?;
-        write_parquet_atomically(
-            &self
-                .dir
-                .join(format!("part-{}-merged.parquet", unique_suffix())),
-            std::slice::from_ref(&batch),
-        )?;
+        let merged = self
+            .dir
+            .join(format!("part-{}-merged.parquet", unique_suffix()));
+        write_parquet_atomically(&merged, std::slice::from_ref(&batch))?;
         for part in parts {
             let _ = std::fs::remove_file(part);
         }
+        self.loaded = HashSet::from([merged]);
         self.parts = 1;
         Ok(())
     }
@@ -442,6 +505,32 @@ fn unique_suffix() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refresh_reads_what_another_process_wrote_and_the_lock_is_exclusive() {
+        let root = tempfile::tempdir().unwrap();
+        let mut first = ModelCache::open(root.path(), "m1", 2).unwrap();
+        let mut second = ModelCache::open(root.path(), "m1", 2).unwrap();
+        first.insert(&["a dog"], &[0.6, 0.8]).unwrap();
+        assert!(second.get(&text_hash("a dog")).is_none());
+        assert_eq!(second.refresh().unwrap(), 1);
+        assert_eq!(second.get(&text_hash("a dog")).unwrap(), &[0.6, 0.8]);
+        assert_eq!(
+            first.refresh().unwrap(),
+            0,
+            "its own part is not read twice"
+        );
+
+        let held = first.lock().unwrap();
+        let path = root.path().join("embeddings/m1/.lock");
+        let other = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        assert!(matches!(
+            other.try_lock(),
+            Err(std::fs::TryLockError::WouldBlock)
+        ));
+        drop(held);
+        assert!(other.try_lock().is_ok(), "released when dropped");
+    }
 
     #[test]
     fn round_trips_and_survives_reopen() {

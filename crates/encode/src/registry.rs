@@ -223,6 +223,24 @@ impl EncoderRegistry {
             cached: texts.iter().flatten().count(),
             ..Default::default()
         };
+        // Another process may be computing these very texts: wait for it, then take what it
+        // wrote, so two audits on one cache do the work once.
+        let _lock = match (missing.is_empty(), cache_slot.as_mut()) {
+            (false, Some(cache)) => {
+                let lock = cache.lock()?;
+                if cache.refresh()? > 0 {
+                    missing.retain(|t| cache.get(&text_hash(t)).is_none());
+                    seen = missing.iter().copied().collect();
+                    for (i, text) in texts.iter().enumerate() {
+                        if let (None, Some(text)) = (&out[i], text) {
+                            out[i] = cache.get(&text_hash(text)).map(<[f32]>::to_vec);
+                        }
+                    }
+                }
+                Some(lock)
+            }
+            _ => None,
+        };
         if !missing.is_empty() {
             stats.cached -= texts.iter().flatten().filter(|t| seen.contains(*t)).count();
             let by_text: HashMap<&str, usize> =
