@@ -237,3 +237,40 @@ fn every_function_is_documented_and_every_example_runs() {
         assert!(!out.stdout.is_empty(), "{name}'s example prints a result");
     }
 }
+
+/// `COPY … TO` a CSV of a nested column fails before the file exists (#13): the writer would
+/// fail on the first batch and leave a 0-byte file. Parquet and JSON take the same query.
+#[test]
+fn copy_of_a_list_to_csv_fails_before_creating_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("vectors.csv");
+    let query = |path: &std::path::Path| {
+        format!(
+            "COPY (SELECT 'a' AS text, [0.5, 0.25] AS v) TO '{}'",
+            path.display()
+        )
+    };
+    let err = sql_error(&query(&csv), &[]);
+    assert!(
+        err.contains("column 'v'") && err.contains("CSV cannot hold") && err.contains("Parquet"),
+        "{err}"
+    );
+    assert!(!csv.exists(), "no file is left behind");
+    for ok in ["vectors.parquet", "vectors.json"] {
+        sql(&query(&dir.path().join(ok)), &[], None);
+        assert!(dir.path().join(ok).is_file());
+    }
+    // Its text, as the message suggests, fits in a CSV.
+    sql(
+        &format!(
+            "COPY (SELECT arrow_cast(v, 'Utf8') AS v FROM (SELECT [0.5, 0.25] AS v)) TO '{}'",
+            csv.display()
+        ),
+        &[],
+        None,
+    );
+    assert_eq!(
+        std::fs::read_to_string(&csv).unwrap(),
+        "v\n\"[0.5, 0.25]\"\n"
+    );
+}

@@ -35,6 +35,7 @@ pub async fn run_sql(session: &Lookalike, sql: &str, printer: &Printer) -> Resul
         let before = session.registry().stats();
         let state = session.ctx().state();
         let plan = state.statement_to_plan(statement).await?;
+        lookalike_sql::check_copy(&plan)?;
         let df = session.ctx().execute_logical_plan(plan).await?;
         let batches = df.collect().await?;
         printer.print(&batches)?;

@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 mod computed;
+mod copy;
 pub mod docs;
 pub mod error;
 pub mod llm;
@@ -33,6 +34,7 @@ use datafusion::logical_expr::{AggregateUDF, ScalarUDF};
 use datafusion::prelude::{SessionConfig, SessionContext};
 use lookalike_encode::{EncoderOptions, Models};
 
+pub use copy::check_copy;
 pub use lookalike_encode::{EmbedStats, EncoderRegistry};
 pub use tables::{default_table_name, register_file};
 
