@@ -274,3 +274,54 @@ fn copy_of_a_list_to_csv_fails_before_creating_the_file() {
         "v\n\"[0.5, 0.25]\"\n"
     );
 }
+
+/// The shell as people expect (#13): `\mode`/`.mode` switch the output format, `\d` lists the
+/// session's tables and `\d NAME` describes one (any name, quoted whole), an unknown table is
+/// named, and the statements are kept in the history file.
+#[test]
+fn shell_modes_describe_and_history() {
+    use std::io::Write;
+    let home = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lookalike"))
+        .arg("--no-cache")
+        .env("LOOKALIKE_HOME", home.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(
+            b"CREATE TABLE \"prod logs\" AS SELECT 'a | b' AS text, 3 AS n;\n\\mode csv\nSELECT n FROM \"prod logs\";\n\\d\n\\d prod logs\n\\d nosuch\n.mode markdown\nSELECT text FROM \"prod logs\";\n\\q\n",
+        )
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("n\n3\n"), "csv mode: {stdout}");
+    assert!(
+        stdout.contains("prod logs,BASE TABLE"),
+        "\\d lists tables: {stdout}"
+    );
+    assert!(!stdout.contains("information_schema"), "{stdout}");
+    assert!(
+        stdout.contains("text,Utf8,NO") && stdout.contains("n,Int64,NO"),
+        "\\d NAME: {stdout}"
+    );
+    assert!(
+        stdout.contains("| text |\n| --- |\n| a \\| b |"),
+        "markdown: {stdout}"
+    );
+    assert!(stderr.contains("no table 'nosuch'"), "{stderr}");
+    let history = std::fs::read_to_string(home.path().join("history")).unwrap();
+    assert!(
+        history.contains("SELECT n FROM \"prod logs\";"),
+        "{history}"
+    );
+}

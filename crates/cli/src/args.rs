@@ -167,6 +167,8 @@ pub enum Format {
     Json,
     /// One JSON object per line.
     Ndjson,
+    /// A Markdown table.
+    Markdown,
     /// A Parquet file (needs --output).
     Parquet,
 }

@@ -4,6 +4,7 @@ mod args;
 mod audit;
 mod help;
 mod models;
+mod repl;
 mod scrape;
 mod setup;
 mod shell;
@@ -96,7 +97,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
     }
     if cli.scripts.is_empty() {
-        shell::repl(&session, &printer).await?;
+        repl::repl(&session, &printer).await?;
     }
     Ok(())
 }

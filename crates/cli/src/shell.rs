@@ -16,6 +16,7 @@ use lookalike_sql::{EmbedStats, Lookalike};
 use crate::args::{Format, MaxRows};
 
 /// How results are printed.
+#[derive(Debug, Clone)]
 pub struct Printer {
     /// Output format.
     pub format: Format,
@@ -121,6 +122,14 @@ impl Printer {
                     writer.write(&flatten_nested(batch)?)?;
                 }
             }
+            Format::Markdown => {
+                let shown = self.limited(batches);
+                let shown = shown
+                    .iter()
+                    .map(shorten_lists)
+                    .collect::<Result<Vec<_>>>()?;
+                write!(out, "{}", markdown(&shown)?)?;
+            }
             Format::Json => {
                 let mut writer = datafusion::arrow::json::ArrayWriter::new(&mut out);
                 writer.write_batches(&batches.iter().collect::<Vec<_>>())?;
@@ -158,6 +167,37 @@ impl Printer {
         }
         shown
     }
+}
+
+/// A Markdown (GitHub) table: `|` in values escaped, line breaks as `<br>`.
+fn markdown(batches: &[RecordBatch]) -> Result<String> {
+    let Some(first) = batches.first() else {
+        return Ok(String::new());
+    };
+    let cell = |text: &str| text.replace('|', "\\|").replace('\n', "<br>");
+    let schema = first.schema();
+    let names: Vec<String> = schema.fields().iter().map(|f| cell(f.name())).collect();
+    let mut text = format!(
+        "| {} |\n|{}\n",
+        names.join(" | "),
+        " --- |".repeat(names.len())
+    );
+    let options = FormatOptions::default().with_null("NULL");
+    for batch in batches {
+        let formatters = batch
+            .columns()
+            .iter()
+            .map(|c| ArrayFormatter::try_new(c.as_ref(), &options))
+            .collect::<Result<Vec<_>, _>>()?;
+        for row in 0..batch.num_rows() {
+            let values: Vec<String> = formatters
+                .iter()
+                .map(|f| cell(&f.value(row).to_string()))
+                .collect();
+            text.push_str(&format!("| {} |\n", values.join(" | ")));
+        }
+    }
+    Ok(text)
 }
 
 /// Values of a list shown in a table before the rest is elided.
@@ -261,61 +301,6 @@ pub fn read_script(path: &Path) -> Result<String> {
     Ok(sql)
 }
 
-/// The interactive shell: statements end with `;`; `\q` quits, `\h [function]` documents.
-pub async fn repl(session: &Lookalike, printer: &Printer) -> Result<()> {
-    let mut editor = rustyline::DefaultEditor::new()?;
-    let mut buffer = String::new();
-    eprintln!("lookalike SQL shell: end statements with ';', \\h for functions, \\q to quit");
-    loop {
-        let prompt = if buffer.is_empty() {
-            "lookalike> "
-        } else {
-            "       ..> "
-        };
-        let line = match editor.readline(prompt) {
-            Ok(line) => line,
-            Err(rustyline::error::ReadlineError::Interrupted) => {
-                buffer.clear();
-                continue;
-            }
-            Err(rustyline::error::ReadlineError::Eof) => break,
-            Err(e) => return Err(e.into()),
-        };
-        let trimmed = line.trim();
-        if buffer.is_empty() && trimmed.starts_with('\\') {
-            let _ = editor.add_history_entry(trimmed);
-            match meta_command(session, trimmed, printer).await {
-                Ok(true) => break,
-                Ok(false) => {}
-                Err(e) => eprintln!("error: {}", render_error(&e)),
-            }
-            continue;
-        }
-        buffer.push_str(&line);
-        buffer.push('\n');
-        if trimmed.ends_with(';') {
-            let _ = editor.add_history_entry(buffer.trim());
-            if let Err(e) = run_sql(session, &buffer, printer).await {
-                eprintln!("error: {}", render_error(&e));
-            }
-            buffer.clear();
-        }
-    }
-    Ok(())
-}
-
-/// Handles `\q`, `\h`, `\d`, `\?`; returns true to quit.
-async fn meta_command(session: &Lookalike, command: &str, printer: &Printer) -> Result<bool> {
-    let mut words = command.split_whitespace();
-    match (words.next(), words.next()) {
-        (Some("\\q"), _) => return Ok(true),
-        (Some("\\d"), _) => run_sql(session, "SHOW TABLES", printer).await?,
-        (Some("\\h"), name) => print!("{}", crate::help::functions(name)?),
-        _ => println!("\\q quit · \\d list tables · \\h list functions · \\h NAME describe one"),
-    }
-    Ok(false)
-}
-
 /// An error and its causes on one line, each message once. DataFusion's errors repeat their
 /// source in their own message (`External error: …`, a context above its error), so printing
 /// the chain as anyhow does (`{:#}`) shows the same text two or three times.
@@ -361,6 +346,27 @@ mod tests {
         assert!(v.is_null(1));
         assert_eq!(v.value(2), "[1.5]");
         assert_eq!(shown.column(1).data_type(), &DataType::Float32);
+    }
+
+    #[test]
+    fn markdown_escapes_pipes_and_line_breaks() {
+        use datafusion::arrow::array::Int64Array;
+        let batch = RecordBatch::try_from_iter([
+            (
+                "text",
+                Arc::new(StringArray::from(vec![
+                    Some("a | b"),
+                    Some("two\nlines"),
+                    None,
+                ])) as ArrayRef,
+            ),
+            ("n", Arc::new(Int64Array::from(vec![1, 2, 3])) as ArrayRef),
+        ])
+        .unwrap();
+        assert_eq!(
+            markdown(&[batch]).unwrap(),
+            "| text | n |\n| --- | --- |\n| a \\| b | 1 |\n| two<br>lines | 2 |\n| NULL | 3 |\n"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! | [`data_home`]: ONNX Runtime (`python/`), WordNet (`wordnet/`), file digests | `$LOOKALIKE_HOME`, `$XDG_DATA_HOME/lookalike`, `~/.local/share/lookalike` |
 //! | [`models_dir`] | `$LOOKALIKE_MODELS`, `<data home>/models` |
 //! | [`cache_home`]: embeddings and LLM answers | `$LOOKALIKE_CACHE`, `$LOOKALIKE_HOME/cache`, `$XDG_CACHE_HOME/lookalike`, `~/.cache/lookalike` |
+//! | [`history_file`]: the SQL shell's history | `$LOOKALIKE_HOME/history`, `$XDG_STATE_HOME/lookalike/history`, `~/.local/state/lookalike/history` |
 //! | [`hf_hub_dir`]: Hugging Face checkpoints, read only | `$HF_HUB_CACHE`, `$HF_HOME/hub`, `$XDG_CACHE_HOME/huggingface/hub`, `~/.cache/huggingface/hub` |
 //!
 //! A set `$LOOKALIKE_HOME` keeps everything, cache included, under one folder: the test command
@@ -57,6 +58,21 @@ pub fn cache_home() -> PathBuf {
 /// The local Hugging Face hub cache (`models--ORG--NAME/snapshots/REV/…`), read, never written.
 pub fn hf_hub_dir() -> PathBuf {
     hf_hub_dir_in(&ProcessEnv)
+}
+
+/// The SQL shell's history of statements.
+pub fn history_file() -> PathBuf {
+    history_file_in(&ProcessEnv)
+}
+
+/// [`history_file`] under the environment `env`.
+pub fn history_file_in(env: &impl Env) -> PathBuf {
+    match env.var("LOOKALIKE_HOME") {
+        Some(home) => PathBuf::from(home).join("history"),
+        None => xdg(env, "XDG_STATE_HOME", ".local/state")
+            .join("lookalike")
+            .join("history"),
+    }
 }
 
 /// [`data_home`] under the environment `env`.
@@ -140,6 +156,10 @@ mod tests {
         assert_eq!(
             hf_hub_dir_in(&e),
             PathBuf::from("/home/ann/.cache/huggingface/hub")
+        );
+        assert_eq!(
+            history_file_in(&e),
+            PathBuf::from("/home/ann/.local/state/lookalike/history")
         );
     }
 

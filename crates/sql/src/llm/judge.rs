@@ -31,7 +31,10 @@ impl LlmJudgeFunc {
     /// Over the session's LLM.
     pub fn new(service: Arc<LlmService>) -> Self {
         LlmJudgeFunc {
-            signature: Signature::user_defined(Volatility::Volatile),
+            signature: crate::udf::documented_signature(
+                vec![DataType::Utf8, DataType::Utf8],
+                Volatility::Volatile,
+            ),
             service,
         }
     }
@@ -48,18 +51,15 @@ impl ScalarUDFImpl for LlmJudgeFunc {
         &self.signature
     }
 
+    // Any arguments pass here, and wrong ones are named by the return type's check: the
+    // signature also lists an example for SHOW FUNCTIONS, which would otherwise take the
+    // failed coercions and answer with DataFusion's generic message instead of ours.
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        match arg_types {
-            [a, b] if is_string(a) && is_string(b) => Ok(vec![DataType::Utf8; 2]),
-            [a, b] => plan_err!("{NAME}(text_a, text_b) takes two strings; got {NAME}({a}, {b})"),
-            _ => plan_err!(
-                "{NAME}(text_a, text_b) takes 2 arguments; got {}",
-                arg_types.len()
-            ),
-        }
+        Ok(check_types(arg_types).unwrap_or_else(|_| arg_types.to_vec()))
     }
 
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        check_types(arg_types)?;
         Ok(DataType::Utf8)
     }
 
@@ -95,5 +95,17 @@ impl ScalarUDFImpl for LlmJudgeFunc {
 
     fn documentation(&self) -> Option<&Documentation> {
         Some(docs::llm_judge())
+    }
+}
+
+/// The argument types the function takes, coerced, or the error naming what is wrong.
+fn check_types(arg_types: &[DataType]) -> Result<Vec<DataType>> {
+    match arg_types {
+        [a, b] if is_string(a) && is_string(b) => Ok(vec![DataType::Utf8; 2]),
+        [a, b] => plan_err!("{NAME}(text_a, text_b) takes two strings; got {NAME}({a}, {b})"),
+        _ => plan_err!(
+            "{NAME}(text_a, text_b) takes 2 arguments; got {}",
+            arg_types.len()
+        ),
     }
 }

@@ -29,7 +29,10 @@ impl LlmRelevantFunc {
     /// Over the session's LLM.
     pub fn new(service: Arc<LlmService>) -> Self {
         LlmRelevantFunc {
-            signature: Signature::user_defined(Volatility::Volatile),
+            signature: crate::udf::documented_signature(
+                vec![DataType::Utf8; 3],
+                Volatility::Volatile,
+            ),
             service,
         }
     }
@@ -46,22 +49,15 @@ impl ScalarUDFImpl for LlmRelevantFunc {
         &self.signature
     }
 
+    // Any arguments pass here, and wrong ones are named by the return type's check: the
+    // signature also lists an example for SHOW FUNCTIONS, which would otherwise take the
+    // failed coercions and answer with DataFusion's generic message instead of ours.
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        match arg_types {
-            [a, b, d] if is_string(a) && is_string(b) && is_string(d) => {
-                Ok(vec![DataType::Utf8; 3])
-            }
-            [a, b, d] => plan_err!(
-                "{NAME}(text_a, text_b, domain) takes three strings; got {NAME}({a}, {b}, {d})"
-            ),
-            _ => plan_err!(
-                "{NAME}(text_a, text_b, domain) takes 3 arguments; got {}",
-                arg_types.len()
-            ),
-        }
+        Ok(check_types(arg_types).unwrap_or_else(|_| arg_types.to_vec()))
     }
 
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        check_types(arg_types)?;
         Ok(DataType::Boolean)
     }
 
@@ -120,5 +116,19 @@ impl ScalarUDFImpl for LlmRelevantFunc {
 
     fn documentation(&self) -> Option<&Documentation> {
         Some(docs::llm_relevant())
+    }
+}
+
+/// The argument types the function takes, coerced, or the error naming what is wrong.
+fn check_types(arg_types: &[DataType]) -> Result<Vec<DataType>> {
+    match arg_types {
+        [a, b, d] if is_string(a) && is_string(b) && is_string(d) => Ok(vec![DataType::Utf8; 3]),
+        [a, b, d] => plan_err!(
+            "{NAME}(text_a, text_b, domain) takes three strings; got {NAME}({a}, {b}, {d})"
+        ),
+        _ => plan_err!(
+            "{NAME}(text_a, text_b, domain) takes 3 arguments; got {}",
+            arg_types.len()
+        ),
     }
 }

@@ -34,7 +34,7 @@ impl LlmSummarizeFunc {
     pub fn new(service: Arc<LlmService>) -> Self {
         // Volatile: the same texts may summarize differently, so never fold or deduplicate calls.
         LlmSummarizeFunc {
-            signature: Signature::user_defined(Volatility::Volatile),
+            signature: crate::udf::documented_signature(vec![DataType::Utf8], Volatility::Volatile),
             service,
         }
     }
@@ -55,15 +55,15 @@ impl AggregateUDFImpl for LlmSummarizeFunc {
         &self.signature
     }
 
+    // Any arguments pass here, and wrong ones are named by the return type's check: the
+    // signature also lists an example for SHOW FUNCTIONS, which would otherwise take the
+    // failed coercions and answer with DataFusion's generic message instead of ours.
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        match arg_types {
-            [t] if is_string(t) => Ok(vec![DataType::Utf8]),
-            [t] => plan_err!("{NAME}(text) takes a string; got {NAME}({t})"),
-            _ => plan_err!("{NAME}(text) takes 1 argument; got {}", arg_types.len()),
-        }
+        Ok(check_types(arg_types).unwrap_or_else(|_| arg_types.to_vec()))
     }
 
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        check_types(arg_types)?;
         Ok(DataType::Utf8)
     }
 
@@ -290,5 +290,14 @@ impl GroupsAccumulator for TextsGroups {
                 .map(|t| t.capacity() + size_of::<String>())
                 .sum::<usize>()
             + self.groups.capacity() * size_of::<Vec<String>>()
+    }
+}
+
+/// The argument types the function takes, coerced, or the error naming what is wrong.
+fn check_types(arg_types: &[DataType]) -> Result<Vec<DataType>> {
+    match arg_types {
+        [t] if is_string(t) => Ok(vec![DataType::Utf8]),
+        [t] => plan_err!("{NAME}(text) takes a string; got {NAME}({t})"),
+        _ => plan_err!("{NAME}(text) takes 1 argument; got {}", arg_types.len()),
     }
 }

@@ -20,7 +20,13 @@ pub struct CosineSimFunc {
 impl Default for CosineSimFunc {
     fn default() -> Self {
         CosineSimFunc {
-            signature: Signature::user_defined(Volatility::Immutable),
+            signature: super::documented_signature(
+                vec![
+                    DataType::new_list(DataType::Float32, true),
+                    DataType::new_list(DataType::Float32, true),
+                ],
+                Volatility::Immutable,
+            ),
         }
     }
 }
@@ -50,15 +56,15 @@ impl ScalarUDFImpl for CosineSimFunc {
         &self.signature
     }
 
+    // Any arguments pass here, and wrong ones are named by the return type's check: the
+    // signature also lists an example for SHOW FUNCTIONS, which would otherwise take the
+    // failed coercions and answer with DataFusion's generic message instead of ours.
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        match arg_types {
-            [a, b] if is_vector(a) && is_vector(b) => Ok(vec![a.clone(), b.clone()]),
-            [a, b] => plan_err!("cosine_sim(a, b) takes two numeric vectors (lists of floats, as embed returns); got cosine_sim({a}, {b})"),
-            _ => plan_err!("cosine_sim(a, b) takes 2 arguments; got {}", arg_types.len()),
-        }
+        Ok(check_types(arg_types).unwrap_or_else(|_| arg_types.to_vec()))
     }
 
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        check_types(arg_types)?;
         Ok(DataType::Float32)
     }
 
@@ -115,6 +121,15 @@ pub fn cosine(x: &[f32], y: &[f32]) -> Option<f32> {
         ny += b as f64 * b as f64;
     }
     (nx > 0.0 && ny > 0.0).then(|| (dot / (nx.sqrt() * ny.sqrt())) as f32)
+}
+
+/// The argument types the function takes, coerced, or the error naming what is wrong.
+fn check_types(arg_types: &[DataType]) -> Result<Vec<DataType>> {
+    match arg_types {
+        [a, b] if is_vector(a) && is_vector(b) => Ok(vec![a.clone(), b.clone()]),
+        [a, b] => plan_err!("cosine_sim(a, b) takes two numeric vectors (lists of floats, as embed returns); got cosine_sim({a}, {b})"),
+        _ => plan_err!("cosine_sim(a, b) takes 2 arguments; got {}", arg_types.len()),
+    }
 }
 
 #[cfg(test)]

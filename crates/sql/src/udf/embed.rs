@@ -29,7 +29,10 @@ impl EmbedFunc {
     /// `embed` over the encoders of `registry`.
     pub fn new(registry: Arc<EncoderRegistry>) -> Self {
         EmbedFunc {
-            signature: Signature::user_defined(Volatility::Immutable),
+            signature: super::documented_signature(
+                vec![DataType::Utf8, DataType::Utf8],
+                Volatility::Immutable,
+            ),
             registry,
         }
     }
@@ -74,15 +77,11 @@ impl ScalarUDFImpl for EmbedFunc {
         &self.signature
     }
 
+    // Any arguments pass here, and wrong ones are named by the return type's check: the
+    // signature also lists an example for SHOW FUNCTIONS, which would otherwise take the
+    // failed coercions and answer with DataFusion's generic message instead of ours.
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        match arg_types {
-            [m, t] if is_string(m) && is_string(t) => Ok(vec![DataType::Utf8, DataType::Utf8]),
-            [m, t] => plan_err!("embed(model, text) takes two strings; got embed({m}, {t})"),
-            _ => plan_err!(
-                "embed(model, text) takes 2 arguments; got {}",
-                arg_types.len()
-            ),
-        }
+        Ok(check_types(arg_types).unwrap_or_else(|_| arg_types.to_vec()))
     }
 
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
@@ -90,6 +89,12 @@ impl ScalarUDFImpl for EmbedFunc {
     }
 
     fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
+        let types: Vec<DataType> = args
+            .arg_fields
+            .iter()
+            .map(|f| f.data_type().clone())
+            .collect();
+        check_types(&types)?;
         // A model given as a `@variable` is known only when the plan runs: then the vectors
         // come as a plain list (cosine_sim takes either).
         let Some(model) = args.scalar_arguments.first().copied().flatten() else {
@@ -153,5 +158,17 @@ impl ScalarUDFImpl for EmbedFunc {
 
     fn documentation(&self) -> Option<&Documentation> {
         Some(docs::embed())
+    }
+}
+
+/// The argument types the function takes, coerced, or the error naming what is wrong.
+fn check_types(arg_types: &[DataType]) -> Result<Vec<DataType>> {
+    match arg_types {
+        [m, t] if is_string(m) && is_string(t) => Ok(vec![DataType::Utf8, DataType::Utf8]),
+        [m, t] => plan_err!("embed(model, text) takes two strings; got embed({m}, {t})"),
+        _ => plan_err!(
+            "embed(model, text) takes 2 arguments; got {}",
+            arg_types.len()
+        ),
     }
 }

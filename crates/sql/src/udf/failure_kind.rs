@@ -26,7 +26,10 @@ pub struct FailureKindFunc {
 impl Default for FailureKindFunc {
     fn default() -> Self {
         FailureKindFunc {
-            signature: Signature::user_defined(Volatility::Immutable),
+            signature: super::documented_signature(
+                vec![DataType::Utf8, DataType::Utf8],
+                Volatility::Immutable,
+            ),
         }
     }
 }
@@ -52,20 +55,15 @@ impl ScalarUDFImpl for FailureKindFunc {
         &self.signature
     }
 
+    // Any arguments pass here, and wrong ones are named by the return type's check: the
+    // signature also lists an example for SHOW FUNCTIONS, which would otherwise take the
+    // failed coercions and answer with DataFusion's generic message instead of ours.
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        match arg_types {
-            [a, b] if is_string(a) && is_string(b) => Ok(vec![DataType::Utf8, DataType::Utf8]),
-            [a, b] => plan_err!(
-                "failure_kind(text_a, text_b) takes two strings; got failure_kind({a}, {b})"
-            ),
-            _ => plan_err!(
-                "failure_kind(text_a, text_b) takes 2 arguments; got {}",
-                arg_types.len()
-            ),
-        }
+        Ok(check_types(arg_types).unwrap_or_else(|_| arg_types.to_vec()))
     }
 
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        check_types(arg_types)?;
         Ok(DataType::Struct(verdict_fields()))
     }
 
@@ -135,5 +133,19 @@ impl ScalarUDFImpl for FailureKindFunc {
 
     fn documentation(&self) -> Option<&Documentation> {
         Some(docs::failure_kind())
+    }
+}
+
+/// The argument types the function takes, coerced, or the error naming what is wrong.
+fn check_types(arg_types: &[DataType]) -> Result<Vec<DataType>> {
+    match arg_types {
+        [a, b] if is_string(a) && is_string(b) => Ok(vec![DataType::Utf8, DataType::Utf8]),
+        [a, b] => {
+            plan_err!("failure_kind(text_a, text_b) takes two strings; got failure_kind({a}, {b})")
+        }
+        _ => plan_err!(
+            "failure_kind(text_a, text_b) takes 2 arguments; got {}",
+            arg_types.len()
+        ),
     }
 }
