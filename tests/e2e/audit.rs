@@ -81,6 +81,37 @@ fn offline_audit_of_two_targets_writes_tables_and_a_report() {
         stdout.contains("minilm: ") && stdout.contains("mpnet: ") && stdout.contains("report.html"),
         "{stdout}"
     );
+    // Every long step says what it is doing (a line each in a log; a bar on a terminal).
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    for step in [
+        "scrape · minilm: searching pairs above 0.9 among",
+        "scrape · minilm: judging",
+        "scrape · mpnet: judging",
+    ] {
+        assert!(stderr.contains(step), "no '{step}' in {stderr}");
+    }
+    // The summary's categories add up to its failures.
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("  minilm: "))
+        .unwrap();
+    let failures: u64 = line
+        .split(" failures")
+        .next()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let listed: u64 = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("  minilm: "))
+        .skip(1)
+        .take_while(|l| l.starts_with("    "))
+        .map(|l| l.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(listed, failures, "{stdout}");
 
     // Pairs: every row a failure above the threshold, flagged by a judge, for both targets.
     let pairs = read(&out.join("pairs.parquet"));

@@ -28,8 +28,9 @@ use crate::staging::Staging;
 pub trait Observer: Send + Sync {
     /// A stage starts for a target.
     fn stage_started(&self, _stage: &str, _target: &str) {}
-    /// An encoder has embedded `done` of `total` texts in the current stage.
-    fn embedding(&self, _model: &str, _done: usize, _total: usize) {}
+    /// Long work in the current stage advanced: `done` of `total` (texts embedded, pairs
+    /// judged, …), `what` saying what it is, e.g. "embedding with minilm".
+    fn progress(&self, _what: &str, _done: usize, _total: usize) {}
     /// A stage ended; `notes` say what it dropped or reused, and why.
     fn stage_finished(
         &self,
@@ -172,7 +173,7 @@ async fn run_stage(
     let started = Instant::now();
     let heard = observer.clone();
     session.registry().set_progress(Some(Arc::new(
-        move |model: &str, done: usize, total: usize| heard.embedding(model, done, total),
+        move |what: &str, done: usize, total: usize| heard.progress(what, done, total),
     )));
     let result = async {
         let statements = datafusion::sql::parser::DFParser::parse_sql(&script.text)?;

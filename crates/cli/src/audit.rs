@@ -63,26 +63,44 @@ pub async fn run(session: &Lookalike, args: &AuditArgs) -> Result<()> {
     Ok(())
 }
 
-/// A spinner per stage, with the embedding progress, then a line with the stage's time.
+/// A spinner per stage that becomes a bar with rate and ETA while long work advances (texts
+/// embedded, pairs judged), then a line with the stage's time. Where stderr is no terminal (a
+/// log, CI) each step is a line instead, so a log still says what the audit is doing.
 #[derive(Default)]
 struct Spinners {
     bar: Mutex<Option<ProgressBar>>,
+    /// What the bar counts now, e.g. "embedding with minilm".
+    step: Mutex<String>,
 }
 
 impl Observer for Spinners {
     fn stage_started(&self, stage: &str, target: &str) {
-        let style = ProgressStyle::with_template("{spinner} {prefix:<28} {msg} [{elapsed}]")
-            .expect("a valid template");
-        let bar = ProgressBar::new_spinner().with_style(style);
+        let bar = ProgressBar::new_spinner().with_style(spinner_style());
         bar.set_prefix(format!("{stage} · {target}"));
         bar.enable_steady_tick(Duration::from_millis(120));
+        *self.step.lock().expect("no panic holds the lock") = String::new();
         *self.bar.lock().expect("no panic holds the lock") = Some(bar);
     }
 
-    fn embedding(&self, model: &str, done: usize, total: usize) {
-        if let Some(bar) = &*self.bar.lock().expect("no panic holds the lock") {
-            bar.set_message(format!("embedding with {model}: {done}/{total} texts"));
+    fn progress(&self, what: &str, done: usize, total: usize) {
+        let guard = self.bar.lock().expect("no panic holds the lock");
+        let Some(bar) = &*guard else { return };
+        let mut step = self.step.lock().expect("no panic holds the lock");
+        if *step != what {
+            *step = what.to_string();
+            if bar.is_hidden() {
+                eprintln!("  {}: {what}", bar.prefix());
+            }
+            bar.set_message(what.to_string());
+            bar.set_style(if total > 1 {
+                bar_style()
+            } else {
+                spinner_style()
+            });
+            bar.set_length(total as u64);
+            bar.reset_eta();
         }
+        bar.set_position(done as u64);
     }
 
     fn stage_finished(
@@ -101,6 +119,18 @@ impl Observer for Spinners {
             eprintln!("    {note}");
         }
     }
+}
+
+fn spinner_style() -> ProgressStyle {
+    ProgressStyle::with_template("{spinner} {prefix:<28} {msg} [{elapsed}]")
+        .expect("a valid template")
+}
+
+fn bar_style() -> ProgressStyle {
+    ProgressStyle::with_template(
+        "{spinner} {prefix:<28} {msg} {wide_bar} {human_pos}/{human_len} {per_sec} ETA {eta} [{elapsed}]",
+    )
+    .expect("a valid template")
 }
 
 /// A few lines per target on stdout.

@@ -22,7 +22,9 @@ pub struct EmbedStats {
 /// Texts encoded (and cached) at a time when many are missing.
 const CHUNK_TEXTS: usize = 1024;
 
-/// Told `(model, texts encoded so far, texts to encode)` after each chunk of a call.
+/// Told `(what is being done, done so far, total)` as long work advances: `embedding with
+/// MODEL` in texts, after each chunk, and whatever else reports through
+/// [`EncoderRegistry::progress`] (the pair search, the judge).
 pub type EmbedProgress = Arc<dyn Fn(&str, usize, usize) + Send + Sync>;
 
 /// Finds models by name, loads each encoder only when a text needs it, and keeps them, with their
@@ -156,6 +158,15 @@ impl EncoderRegistry {
         *self.progress.lock().unwrap() = progress;
     }
 
+    /// Reports `done` of `total` of some long work to the progress hook, if one is set.
+    pub fn progress(&self, what: &str, done: usize, total: usize) {
+        // Called outside the lock: the hook may draw on the terminal.
+        let hook = self.progress.lock().unwrap().clone();
+        if let Some(hook) = hook {
+            hook(what, done, total);
+        }
+    }
+
     /// The models directory.
     pub fn models(&self) -> &Models {
         &self.models
@@ -248,6 +259,8 @@ impl EncoderRegistry {
             let mut rows: Vec<f32> = Vec::with_capacity(missing.len() * dim);
             // In chunks, each saved to the cache as soon as it is computed: an interrupted run
             // keeps what it paid for, and the progress hook sees the work advance.
+            let what = format!("embedding with {name}");
+            self.progress(&what, 0, missing.len());
             let encoder = loaded.encoder()?;
             for chunk in missing.chunks(CHUNK_TEXTS) {
                 let embeddings = encoder.encode(chunk)?;
@@ -261,9 +274,7 @@ impl EncoderRegistry {
                         eprintln!("warning: embedding cache not updated: {e}");
                     }
                 }
-                if let Some(progress) = self.progress.lock().unwrap().as_ref() {
-                    progress(name, stats.computed, missing.len());
-                }
+                self.progress(&what, stats.computed, missing.len());
             }
             for (i, text) in texts.iter().enumerate() {
                 if let Some(&row) = text.and_then(|t| by_text.get(t)) {

@@ -74,6 +74,9 @@ pub struct ScrapedPair {
     pub flagged_by: Option<FlaggedBy>,
 }
 
+/// Pairs judged between two progress reports.
+const JUDGE_PROGRESS_EVERY: usize = 256;
+
 /// Scrapes the corpus: the pairs the target embeds above the threshold, ordered by target
 /// similarity (descending) then indices, judged, and kept as `options.mode` and
 /// `options.judge` say. Blocks while it embeds and searches.
@@ -98,7 +101,13 @@ pub fn scrape(
         }
     };
     report.threshold = threshold;
+    let searching = format!(
+        "searching pairs above {threshold} among {} texts",
+        texts.len()
+    );
+    registry.progress(&searching, 0, 1);
     let (found, search) = find_pairs_with_report(&vectors, dim, threshold, &options.search)?;
+    registry.progress(&searching, 1, 1);
     drop(vectors);
     report.method = Some(search.method);
     report.above_threshold = found.len();
@@ -117,7 +126,11 @@ pub fn scrape(
     rule.target_threshold = threshold;
 
     let mut out = Vec::new();
+    let judging = format!("judging {} candidate pairs", kept.len());
     for (i, pair) in kept.iter().enumerate() {
+        if i % JUDGE_PROGRESS_EVERY == 0 {
+            registry.progress(&judging, i, kept.len());
+        }
         let (a, b) = (&texts[pair.a as usize], &texts[pair.b as usize]);
         let reference_sim = reference_sims.as_ref().map(|s| s[i]);
         let verdict = failure_kind(a, b);
@@ -152,6 +165,7 @@ pub fn scrape(
             flagged_by: FlaggedBy::of(by_reference, by_structure),
         });
     }
+    registry.progress(&judging, kept.len(), kept.len());
     report.returned = out.len();
     Ok(out)
 }
