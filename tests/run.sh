@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): the checks a reviewer runs (format, lints, docs), then
-# build, install ONNX Runtime, the default models and WordNet from the registries if missing
-# (idempotent), then every test of the workspace, the SQL logic tests included.
+# build, install ONNX Runtime, the default models and WordNet (and, for tests only, chromium,
+# pyarrow and duckdb) from the registries if missing (idempotent), then every test of the
+# workspace, the SQL logic tests included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_INCREMENTAL=0
@@ -24,6 +25,15 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/
     echo "could not install chromium: the report's browser test will skip" >&2
     if [ "${CI:-}" = true ]; then exit 1; fi
   fi
+fi
+# The readers BI tools use, to open the audit's Parquet in (tests/e2e/files.rs): pyarrow 14
+# (older than Utf8View) and DuckDB, from PyPI, into the checkout's .lookalike/bi.
+if ! PYTHONPATH="$LOOKALIKE_HOME/bi" python3 -c "import pyarrow, duckdb" >/dev/null 2>&1; then
+  echo "installing pyarrow 14 and duckdb for the BI-reader test"
+  python3 -m pip install --quiet --disable-pip-version-check --target "$LOOKALIKE_HOME/bi" \
+    "pyarrow==14.0.2" "numpy<2" "duckdb==2.0.1" ||
+    { echo "could not install pyarrow and duckdb: the BI-reader test will skip" >&2
+      if [ "${CI:-}" = true ]; then exit 1; fi; }
 fi
 # Build the test binaries and the `lookalike` binary they drive, in one feature set.
 cargo test --workspace --no-run

@@ -325,3 +325,95 @@ fn shell_modes_describe_and_history() {
         "{history}"
     );
 }
+
+/// The audit's Parquet and `COPY`'s open in the readers BI tools use (#13): pyarrow 14 (which
+/// knows no Utf8View) and DuckDB, both from PyPI (the test command installs them into
+/// .lookalike/bi); a CSV timestamp stays a timestamp in Parquet.
+#[test]
+fn outputs_open_in_pyarrow_14_and_duckdb() {
+    let bi = crate::common::root().join(".lookalike/bi");
+    if !bi.join("pyarrow").is_dir() || !bi.join("duckdb").is_dir() {
+        crate::common::skip(&format!(
+            "pyarrow and duckdb are not installed in {} (the test command installs them)",
+            bi.display()
+        ));
+        return;
+    }
+    if !crate::common::has_model("minilm") || !crate::common::has_model("mpnet") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(crate::common::root().join("data/captions.txt")).unwrap();
+    let corpus = dir.path().join("corpus.txt");
+    std::fs::write(
+        &corpus,
+        text.lines().take(400).collect::<Vec<_>>().join("\n") + "\n",
+    )
+    .unwrap();
+    let out = dir.path().join("audit");
+    let run = lookalike(
+        &[
+            "audit",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--target",
+            "minilm",
+            "--offline",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        Some(&crate::common::root().join(".lookalike/cache")),
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let logs = dir.path().join("logs.csv");
+    std::fs::write(
+        &logs,
+        "ts,prompt\n2026-11-30T08:15:00,a dog on a beach\n2026-12-01 17:45:30,a cat on a sofa\n",
+    )
+    .unwrap();
+    let copied = dir.path().join("logs.parquet");
+    sql(
+        &format!(
+            "COPY (SELECT * FROM '{}') TO '{}'",
+            logs.display(),
+            copied.display()
+        ),
+        &[],
+        None,
+    );
+    let script = r#"
+import sys, pyarrow, pyarrow.parquet as pq, duckdb
+out, logs = sys.argv[1], sys.argv[2]
+con = duckdb.connect()
+assert pyarrow.__version__.startswith("14."), pyarrow.__version__
+for name in ["candidates", "pairs", "uncertain", "categories", "generated", "verification"]:
+    path = f"{out}/{name}.parquet"
+    table = pq.read_table(path)
+    assert "view" not in str(table.schema), (name, table.schema)
+    n = con.execute(f"SELECT count(*) FROM '{path}'").fetchone()[0]
+    assert n == table.num_rows, (name, n, table.num_rows)
+joined = con.execute(f"SELECT count(*) FROM '{out}/pairs.parquet' p JOIN '{out}/categories.parquet' c ON p.target = c.target AND p.kind = c.category").fetchone()[0]
+assert joined == pq.read_table(f"{out}/pairs.parquet").num_rows, joined
+ts = pq.read_table(logs).schema.field("ts").type
+assert pyarrow.types.is_timestamp(ts), ts
+assert str(con.execute(f"SELECT max(ts) FROM '{logs}'").fetchone()[0]) == "2026-12-01 17:45:30"
+print("ok")
+"#;
+    let check = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(&out)
+        .arg(&copied)
+        .env("PYTHONPATH", &bi)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success() && String::from_utf8_lossy(&check.stdout).trim() == "ok",
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+}

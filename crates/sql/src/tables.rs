@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{ArrayRef, Int64Array, RecordBatch, StringArray, UInt64Array};
-use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use datafusion::catalog::MemTable;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
@@ -38,19 +38,12 @@ pub async fn register_file(ctx: &SessionContext, name: &str, path: &Path) -> Res
             ctx.register_parquet(name, text_path, ParquetReadOptions::default())
                 .await
         }
-        "csv" => {
-            ctx.register_csv(name, text_path, CsvReadOptions::new())
-                .await
-        }
+        "csv" => register_csv(ctx, name, text_path, CsvReadOptions::new()).await,
         "tsv" => {
-            ctx.register_csv(
-                name,
-                text_path,
-                CsvReadOptions::new()
-                    .delimiter(b'\t')
-                    .file_extension(".tsv"),
-            )
-            .await
+            let options = CsvReadOptions::new()
+                .delimiter(b'\t')
+                .file_extension(".tsv");
+            register_csv(ctx, name, text_path, options).await
         }
         "ndjson" | "jsonl" => {
             ctx.register_json(
@@ -69,6 +62,40 @@ pub async fn register_file(ctx: &SessionContext, name: &str, path: &Path) -> Res
         },
         _ => register_batch(ctx, name, text_lines(path)?),
     }
+}
+
+/// A CSV or TSV file with its inferred schema, except that timestamps in whole seconds are
+/// read as milliseconds: Parquet has no seconds unit, so arrow writes `Timestamp(Second)` as a
+/// bare int64 that pyarrow, DuckDB and BI tools read as a number, not a time.
+async fn register_csv(
+    ctx: &SessionContext,
+    name: &str,
+    path: &str,
+    options: CsvReadOptions<'_>,
+) -> Result<()> {
+    ctx.register_csv(name, path, options.clone()).await?;
+    let inferred = ctx.table_provider(name).await?.schema();
+    if !inferred
+        .fields()
+        .iter()
+        .any(|f| matches!(f.data_type(), DataType::Timestamp(TimeUnit::Second, _)))
+    {
+        return Ok(());
+    }
+    let fields: Vec<Field> = inferred
+        .fields()
+        .iter()
+        .map(|f| match f.data_type() {
+            DataType::Timestamp(TimeUnit::Second, tz) => f
+                .as_ref()
+                .clone()
+                .with_data_type(DataType::Timestamp(TimeUnit::Millisecond, tz.clone())),
+            _ => f.as_ref().clone(),
+        })
+        .collect();
+    let schema = Schema::new(fields);
+    ctx.deregister_table(name)?;
+    ctx.register_csv(name, path, options.schema(&schema)).await
 }
 
 /// The table name a file gets by default: its stem, with non-identifier characters as `_`.
@@ -223,8 +250,8 @@ mod tests {
 }
 
 /// Files read by path in a query (`SELECT * FROM 'pairs.tsv'`), the same way `-t` reads them:
-/// plain text a row a line, TSV, NDJSON / JSONL and COCO caption JSON here; Parquet, CSV and
-/// other JSON by DataFusion's own listing tables.
+/// plain text a row a line, CSV and TSV (timestamps kept as such), NDJSON / JSONL and COCO
+/// caption JSON here; Parquet and globs by DataFusion's own listing tables.
 #[derive(Debug, Default)]
 pub struct FileTables {
     listing: datafusion::datasource::dynamic_file::DynamicListTableFactory,
@@ -251,7 +278,7 @@ impl datafusion::catalog::UrlTableFactory for FileTables {
             .to_ascii_lowercase();
         if matches!(
             ext.as_str(),
-            "txt" | "text" | "tsv" | "ndjson" | "jsonl" | "json"
+            "txt" | "text" | "csv" | "tsv" | "ndjson" | "jsonl" | "json"
         ) && path.is_file()
         {
             // One reader per format: register it in a scratch session and hand over the table.
