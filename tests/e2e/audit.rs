@@ -654,6 +654,15 @@ fn audit_with_an_llm_runs_the_llm_scripts_and_steers() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
+    // The LLM requests of each stage are counted as they are answered (a line per step in a log).
+    let log = String::from_utf8_lossy(&run.stderr);
+    for step in [
+        "steer · minilm: asking the LLM whether",
+        "categorize · minilm: asking the LLM to categorize",
+        "generate · minilm: asking the LLM for new pairs of",
+    ] {
+        assert!(log.contains(step), "no '{step}' in {log}");
+    }
     // Steering kept only the failures the LLM calls relevant (the scripted one says yes to cats and dogs).
     let pairs = read(&out.join("pairs.parquet"));
     assert!(pairs.num_rows() > 0);

@@ -172,7 +172,7 @@ async fn run_stage(
     observer.stage_started(name, target);
     let started = Instant::now();
     let heard = observer.clone();
-    session.registry().set_progress(Some(Arc::new(
+    session.set_progress(Some(Arc::new(
         move |what: &str, done: usize, total: usize| heard.progress(what, done, total),
     )));
     let result = async {
@@ -194,7 +194,7 @@ async fn run_stage(
         target: target.to_string(),
         source,
     });
-    session.registry().set_progress(None);
+    session.set_progress(None);
     let notes = session.take_notes();
     result?;
     observer.stage_finished(name, target, &script.origin, started.elapsed(), &notes);

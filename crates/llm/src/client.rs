@@ -107,7 +107,12 @@ pub struct LlmClient {
     inner: Arc<Inner>,
 }
 
+/// Told `(what, answered, total)` as the requests of a step are answered, e.g.
+/// `("asking the LLM to judge 80 pairs", 3, 5)`.
+pub type Progress = Arc<dyn Fn(&str, usize, usize) + Send + Sync>;
+
 struct Inner {
+    progress: std::sync::Mutex<Option<Progress>>,
     config: LlmConfig,
     openai: async_openai::Client<OpenAIConfig>,
     permits: Semaphore,
@@ -175,6 +180,7 @@ impl LlmClient {
         let permits = Semaphore::new(config.concurrency.max(1));
         LlmClient {
             inner: Arc::new(Inner {
+                progress: std::sync::Mutex::new(None),
                 config,
                 openai,
                 permits,
@@ -183,6 +189,21 @@ impl LlmClient {
                 cache_hits: AtomicU64::new(0),
                 retries: AtomicU64::new(0),
             }),
+        }
+    }
+
+    /// Reports how the requests of each step advance to `progress` (None: stop reporting).
+    pub fn set_progress(&self, progress: Option<Progress>) {
+        *self.inner.progress.lock().unwrap() = progress;
+    }
+
+    /// Tells the progress hook, if any, that `done` of the `total` requests of `what` are
+    /// answered.
+    pub fn report(&self, what: &str, done: usize, total: usize) {
+        // Called outside the lock: the hook may draw on the terminal.
+        let hook = self.inner.progress.lock().unwrap().clone();
+        if let Some(hook) = hook {
+            hook(what, done, total);
         }
     }
 

@@ -41,7 +41,7 @@ mod transport;
 
 pub use cache::{CacheEntry, ResponseCache};
 pub use category::Category;
-pub use client::{Answer, ChatMessage, ClientStats, LlmClient, Role};
+pub use client::{Answer, ChatMessage, ClientStats, LlmClient, Progress, Role};
 pub use config::{LlmConfig, LlmConfigBuilder, LlmSettings};
 pub use error::{LlmError, Result, RetryLimit};
 pub use parse::{

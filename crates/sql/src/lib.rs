@@ -168,4 +168,11 @@ impl Lookalike {
     pub fn registry(&self) -> &Arc<EncoderRegistry> {
         &self.registry
     }
+
+    /// Reports long work to `progress` as `(what, done, total)`: texts embedded, pairs searched
+    /// and judged, LLM requests answered (None: stop reporting).
+    pub fn set_progress(&self, progress: Option<lookalike_encode::EmbedProgress>) {
+        self.registry.set_progress(progress.clone());
+        self.llm.set_progress(progress);
+    }
 }

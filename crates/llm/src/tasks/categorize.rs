@@ -57,7 +57,12 @@ impl LlmClient {
             .iter()
             .enumerate()
             .map(|(i, batch)| self.categorize_batch(batch, &question, i + 1, count, json));
-        let found: Vec<Category> = all_settled(asked).await?.into_iter().flatten().collect();
+        let what = format!("asking the LLM to categorize {} pairs", pairs.len());
+        let found: Vec<Category> = all_settled(self, &what, asked)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
         let merged = merge_by_name(found);
         if count == 1 || merged.len() < 2 {
             return Ok(merged);

@@ -92,7 +92,8 @@ impl LlmClient {
             let fresh = match domain {
                 Some(domain) => {
                     let checks = fresh.iter().map(|(a, b)| self.relevant(a, b, domain));
-                    let verdicts = all_settled(checks).await?;
+                    let what = format!("asking the LLM whether new pairs are about {domain}");
+                    let verdicts = all_settled(self, &what, checks).await?;
                     fresh
                         .into_iter()
                         .zip(verdicts)

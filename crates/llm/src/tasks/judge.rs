@@ -29,7 +29,8 @@ impl LlmClient {
                 .await?;
             Ok::<_, crate::LlmError>(parse_judgements(&answer.text, batch.len()))
         });
-        let answers = all_settled(jobs).await?;
+        let what = format!("asking the LLM to judge {} pairs", asked.len());
+        let answers = all_settled(self, &what, jobs).await?;
         let mut out = vec![None; pairs.len()];
         for (&i, verdict) in asked.iter().zip(answers.into_iter().flatten()) {
             out[i] = verdict;

@@ -14,16 +14,29 @@ mod summarize;
 pub use judge::JUDGE_BATCH;
 
 use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::Result;
+use crate::LlmClient;
 
 /// Every request of a step, in order, or the first error, once all have ended. Unlike
 /// `try_join_all`, one request giving up does not cancel the others in flight: their answers,
-/// already paid for, reach the cache, and a rerun asks only for the one that failed.
+/// already paid for, reach the cache, and a rerun asks only for the one that failed. Each
+/// answer is reported to the client's progress hook as `what`.
 pub(crate) async fn all_settled<T>(
+    client: &LlmClient,
+    what: &str,
     requests: impl IntoIterator<Item = impl Future<Output = Result<T>>>,
 ) -> Result<Vec<T>> {
-    futures::future::join_all(requests)
+    let requests: Vec<_> = requests.into_iter().collect();
+    let (total, done) = (requests.len(), AtomicUsize::new(0));
+    client.report(what, 0, total);
+    let counted = requests.into_iter().map(|request| async {
+        let answer = request.await;
+        client.report(what, done.fetch_add(1, Ordering::Relaxed) + 1, total);
+        answer
+    });
+    futures::future::join_all(counted)
         .await
         .into_iter()
         .collect()

@@ -145,6 +145,8 @@ impl Compute for Generate {
         let (n, domain) = (self.n, self.domain.clone());
         let asked = categories.clone();
         let answers = run(async move {
+            let what = format!("asking the LLM for new pairs of {} categories", asked.len());
+            let progress = client.clone();
             let jobs = asked.iter().map(|category| {
                 let (client, domain) = (client.clone(), domain.clone());
                 async move {
@@ -154,7 +156,7 @@ impl Compute for Generate {
                     }
                 }
             });
-            futures::future::join_all(jobs).await
+            super::settled(&progress, &what, jobs).await
         })
         .await?;
         self.service.note(NAME);

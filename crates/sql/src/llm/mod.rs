@@ -44,13 +44,23 @@ pub struct LlmSession {
 
 /// The session's LLM client, made on first use so that a session without an endpoint works
 /// until an LLM function is actually called.
-#[derive(Debug)]
 pub struct LlmService {
     session: LlmSession,
     client: Mutex<Option<LlmClient>>,
     /// Counts at the last note, so each note says what one query did.
     noted: Mutex<ClientStats>,
     notes: Arc<Notes>,
+    /// Handed to the client when it is made (see [`LlmService::set_progress`]).
+    progress: Mutex<Option<lookalike_llm::Progress>>,
+}
+
+impl std::fmt::Debug for LlmService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LlmService")
+            .field("session", &self.session)
+            .field("client", &self.client)
+            .finish_non_exhaustive()
+    }
 }
 
 /// How to configure an endpoint from the command line, added to "not configured" errors.
@@ -64,7 +74,16 @@ impl LlmService {
             client: Mutex::new(None),
             noted: Mutex::new(ClientStats::default()),
             notes,
+            progress: Mutex::new(None),
         }
+    }
+
+    /// Reports how the LLM requests of each step advance to `progress` (None: stop).
+    pub fn set_progress(&self, progress: Option<lookalike_llm::Progress>) {
+        if let Some(client) = self.client.lock().unwrap().as_ref() {
+            client.set_progress(progress.clone());
+        }
+        *self.progress.lock().unwrap() = progress;
     }
 
     /// The client, or the error that says how to configure one.
@@ -79,6 +98,7 @@ impl LlmService {
             }
             e => DataFusionError::Plan(format!("{function}: {e}")),
         })?;
+        client.set_progress(self.progress.lock().unwrap().clone());
         *slot = Some(client.clone());
         Ok(client)
     }
@@ -119,6 +139,25 @@ impl LlmService {
             self.notes.push(format!("{function}: {requests} LLM requests, {hits} answers from the response cache, {retries} retries ({})", client.config().model));
         }
     }
+}
+
+/// Runs every job to its end, even when one fails (the answers paid for reach the cache, and a
+/// rerun asks only for what failed), telling the client's progress hook as each one ends.
+pub(crate) async fn settled<T>(
+    client: &LlmClient,
+    what: &str,
+    jobs: impl IntoIterator<Item = impl std::future::Future<Output = T>>,
+) -> Vec<T> {
+    let jobs: Vec<_> = jobs.into_iter().collect();
+    let (total, done) = (jobs.len(), std::sync::atomic::AtomicUsize::new(0));
+    client.report(what, 0, total);
+    let counted = jobs.into_iter().map(|job| async {
+        let out = job.await;
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        client.report(what, n, total);
+        out
+    });
+    futures::future::join_all(counted).await
 }
 
 /// DataFusion compares functions for plan equality: two LLM functions are equal when they

@@ -92,6 +92,11 @@ impl ScalarUDFImpl for LlmRelevantFunc {
         }
         let client = self.service.client(NAME)?;
         let answers = block(async move {
+            let what = format!(
+                "asking the LLM whether {} pairs are relevant",
+                questions.len()
+            );
+            let progress = client.clone();
             let jobs = questions.into_iter().map(|q| {
                 let client = client.clone();
                 async move {
@@ -101,8 +106,7 @@ impl ScalarUDFImpl for LlmRelevantFunc {
                     }
                 }
             });
-            // Every request runs to its end even when one fails: answers paid for are cached for the rerun.
-            futures::future::join_all(jobs)
+            super::settled(&progress, &what, jobs)
                 .await
                 .into_iter()
                 .collect::<Result<Vec<_>, _>>()

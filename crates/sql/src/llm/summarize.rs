@@ -109,6 +109,7 @@ impl AggregateUDFImpl for LlmSummarizeFunc {
 fn summarize(service: &LlmService, groups: Vec<Vec<String>>) -> Result<Vec<Option<String>>> {
     let client = service.client(NAME)?;
     let answers = block(async move {
+        let what = format!("asking the LLM to summarize {} groups", groups.len());
         let jobs = groups.iter().map(|texts| {
             let client = client.clone();
             async move {
@@ -118,8 +119,7 @@ fn summarize(service: &LlmService, groups: Vec<Vec<String>>) -> Result<Vec<Optio
                 }
             }
         });
-        // Every request runs to its end even when one fails: answers paid for are cached for the rerun.
-        futures::future::join_all(jobs)
+        super::settled(&client, &what, jobs)
             .await
             .into_iter()
             .collect::<Result<Vec<_>, _>>()
