@@ -126,20 +126,26 @@ pub(crate) fn target_report(
     // offline categories are the kinds).
     let category_names = strings(categories, "category")?;
     let examples = column(categories, "examples")?.as_list::<i32>().clone();
+    // Each category's example pairs, as texts.
+    let examples: Vec<Vec<(String, String)>> = (0..categories.num_rows())
+        .map(|i| {
+            let list = examples.value(i);
+            let list = list.as_struct();
+            let (a, b) = (
+                cast(list.column(0), &DataType::Utf8)?,
+                cast(list.column(1), &DataType::Utf8)?,
+            );
+            let (a, b) = (a.as_string::<i32>(), b.as_string::<i32>());
+            Ok((0..a.len())
+                .map(|k| (a.value(k).to_string(), b.value(k).to_string()))
+                .collect())
+        })
+        .collect::<Result<_>>()?;
     let mut cited: HashMap<(String, String), String> = HashMap::new();
-    for (i, name) in category_names.iter().enumerate() {
+    for (name, pairs) in category_names.iter().zip(&examples) {
         let Some(name) = name else { continue };
-        let list = examples.value(i);
-        let list = list.as_struct();
-        let (a, b) = (
-            cast(list.column(0), &DataType::Utf8)?,
-            cast(list.column(1), &DataType::Utf8)?,
-        );
-        let (a, b) = (a.as_string::<i32>(), b.as_string::<i32>());
-        for k in 0..a.len() {
-            cited
-                .entry((a.value(k).to_string(), b.value(k).to_string()))
-                .or_insert_with(|| name.clone());
+        for pair in pairs {
+            cited.entry(pair.clone()).or_insert_with(|| name.clone());
         }
     }
     let named = |kind: Option<&str>| {
@@ -189,13 +195,6 @@ pub(crate) fn target_report(
     let mut rows = Vec::new();
     for i in 0..categories.num_rows() {
         let category = category_names[i].clone().unwrap_or_default();
-        let list = examples.value(i);
-        let list = list.as_struct();
-        let (a, b) = (
-            cast(list.column(0), &DataType::Utf8)?,
-            cast(list.column(1), &DataType::Utf8)?,
-        );
-        let (a, b) = (a.as_string::<i32>(), b.as_string::<i32>());
         let v = verified(&category);
         let count = |values: &[i64]| v.map_or(0, |j| values[j].max(0) as u64);
         rows.push(CategoryRow {
@@ -205,9 +204,7 @@ pub(crate) fn target_report(
             agreed: count(&agreed),
             reproduced: count(&reproduced),
             success_rate: v.and_then(|j| rates.is_valid(j).then(|| rates.value(j))),
-            examples: (0..a.len())
-                .map(|k| (a.value(k).to_string(), b.value(k).to_string()))
-                .collect(),
+            examples: examples[i].clone(),
             category,
         });
     }
