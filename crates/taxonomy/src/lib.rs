@@ -25,8 +25,8 @@
 //! assert_eq!(same.kind, FailureKind::Synonym);
 //! assert!(!same.changes_meaning);
 //!
-//! let pairs = generate(&["a dog sitting on the left of a red car"], &[FailureKind::Spatial], 1, 7);
-//! assert_eq!(pairs[0].text_b, "a dog sitting on the right of a red car");
+//! let pairs = generate(&["two dogs on the left of a red car"], &[FailureKind::Spatial], 1, 7);
+//! assert_eq!(pairs[0].text_b, "two dogs on the right of a red car");
 //! ```
 #![deny(missing_docs)]
 
