@@ -66,13 +66,12 @@ impl ModelCache {
             parts: 0,
             loaded: HashSet::new(),
         };
-        // Merging removes parts another process may be reading: only under the lock.
-        let _lock = match cache.dir.is_dir() {
-            true => Some(cache.lock()?),
-            false => None,
-        };
         cache.refresh()?;
         if cache.parts > MAX_PARTS {
+            // Merging removes parts another process may be reading: only under the lock, and
+            // over every part there is once it is held.
+            let _lock = cache.lock()?;
+            cache.refresh()?;
             let parts: Vec<PathBuf> = cache.loaded.iter().cloned().collect();
             cache.compact(&parts)?;
         }
@@ -105,22 +104,14 @@ impl ModelCache {
     /// compute them once (the second waits, [`refresh`](ModelCache::refresh)es and finds them),
     /// and no part is merged away while another process reads it.
     pub fn lock(&self) -> Result<CacheLock, EncodeError> {
-        let io = |action: &'static str, path: &Path| {
-            let path = path.to_path_buf();
-            move |source| EncodeError::Io {
-                action,
-                path,
-                source,
-            }
-        };
-        std::fs::create_dir_all(&self.dir).map_err(io("creating", &self.dir))?;
+        std::fs::create_dir_all(&self.dir).map_err(EncodeError::io("creating", &self.dir))?;
         let path = self.dir.join(".lock");
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(io("opening", &path))?;
+            .map_err(EncodeError::io("opening", &path))?;
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -128,9 +119,11 @@ impl ModelCache {
                     "waiting for another lookalike process to finish with this model's cache ({})",
                     path.display()
                 );
-                file.lock().map_err(io("locking", &path))?;
+                file.lock().map_err(EncodeError::io("locking", &path))?;
             }
-            Err(std::fs::TryLockError::Error(e)) => return Err(io("locking", &path)(e)),
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(EncodeError::io("locking", &path)(e))
+            }
         }
         Ok(CacheLock { _file: file })
     }

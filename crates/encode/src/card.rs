@@ -53,17 +53,8 @@ pub fn read(model: &ModelDir) -> Result<Option<ModelCard>> {
 /// Remembers `card`; a read-only data home only costs a load next time.
 pub fn write(model: &ModelDir, card: &ModelCard) -> Result<()> {
     let path = card_path(model)?;
-    let Some(dir) = path.parent() else {
-        return Ok(());
-    };
-    if std::fs::create_dir_all(dir).is_err() {
-        return Ok(());
-    }
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     let text =
         serde_json::to_string(card).map_err(|e| EncodeError::invalid("model card", &path, e))?;
-    if std::fs::write(&tmp, text).is_ok() {
-        let _ = std::fs::rename(&tmp, &path);
-    }
+    identity::remember(&path, &text);
     Ok(())
 }

@@ -45,14 +45,22 @@ pub fn file_digest(path: &Path) -> Result<String> {
         hasher.update(&buf[..n]);
     }
     let digest = hex::encode(hasher.finalize());
-    // Remembering is an optimisation: a read-only home must not fail the encode.
-    if std::fs::create_dir_all(memo.parent().unwrap()).is_ok() {
+    remember(&memo, &digest);
+    Ok(digest)
+}
+
+/// Writes a memo whole (a temporary file, then a rename) under the data home. Remembering is an
+/// optimisation: a read-only home must not fail the encode, so failures are ignored.
+pub(crate) fn remember(memo: &Path, text: &str) {
+    if memo
+        .parent()
+        .is_some_and(|dir| std::fs::create_dir_all(dir).is_ok())
+    {
         let tmp = memo.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&tmp, &digest).is_ok() {
-            let _ = std::fs::rename(&tmp, &memo);
+        if std::fs::write(&tmp, text).is_ok() {
+            let _ = std::fs::rename(&tmp, memo);
         }
     }
-    Ok(digest)
 }
 
 /// Combines the parts of an identity into one short hex string.

@@ -74,11 +74,6 @@ impl Loaded {
         }
     }
 
-    /// The model's name.
-    pub fn name(&self) -> &str {
-        &self.model.name
-    }
-
     /// Embedding dimension.
     pub fn dim(&self) -> usize {
         self.card.dim
@@ -87,11 +82,6 @@ impl Loaded {
     /// The embedding cache's key: content hash of graph, tokenizer and settings.
     pub fn identity(&self) -> &str {
         &self.card.identity
-    }
-
-    /// Whether the graph has been loaded into ONNX Runtime.
-    pub fn is_loaded(&self) -> bool {
-        self.encoder.get().is_some()
     }
 
     /// The encoder, loaded on the first call.

@@ -19,25 +19,33 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::error::Result;
 use crate::LlmClient;
 
-/// Every request of a step, in order, or the first error, once all have ended. Unlike
-/// `try_join_all`, one request giving up does not cancel the others in flight: their answers,
-/// already paid for, reach the cache, and a rerun asks only for the one that failed. Each
-/// answer is reported to the client's progress hook as `what`.
+impl LlmClient {
+    /// Runs every request of a step to its end, in order. Unlike `try_join_all`, one request
+    /// giving up does not cancel the others in flight: their answers, already paid for, reach
+    /// the cache, and a rerun asks only for the one that failed. Each one that ends is reported
+    /// to the progress hook as `what`.
+    pub async fn settled<T>(
+        &self,
+        what: &str,
+        requests: impl IntoIterator<Item = impl Future<Output = T>>,
+    ) -> Vec<T> {
+        let requests: Vec<_> = requests.into_iter().collect();
+        let (total, done) = (requests.len(), AtomicUsize::new(0));
+        self.report(what, 0, total);
+        let counted = requests.into_iter().map(|request| async {
+            let answer = request.await;
+            self.report(what, done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            answer
+        });
+        futures::future::join_all(counted).await
+    }
+}
+
+/// [`LlmClient::settled`], then every answer or the first error.
 pub(crate) async fn all_settled<T>(
     client: &LlmClient,
     what: &str,
     requests: impl IntoIterator<Item = impl Future<Output = Result<T>>>,
 ) -> Result<Vec<T>> {
-    let requests: Vec<_> = requests.into_iter().collect();
-    let (total, done) = (requests.len(), AtomicUsize::new(0));
-    client.report(what, 0, total);
-    let counted = requests.into_iter().map(|request| async {
-        let answer = request.await;
-        client.report(what, done.fetch_add(1, Ordering::Relaxed) + 1, total);
-        answer
-    });
-    futures::future::join_all(counted)
-        .await
-        .into_iter()
-        .collect()
+    client.settled(what, requests).await.into_iter().collect()
 }

@@ -156,7 +156,7 @@ impl Compute for Generate {
                     }
                 }
             });
-            super::settled(&progress, &what, jobs).await
+            progress.settled(&what, jobs).await
         })
         .await?;
         self.service.note(NAME);

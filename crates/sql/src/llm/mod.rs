@@ -141,25 +141,6 @@ impl LlmService {
     }
 }
 
-/// Runs every job to its end, even when one fails (the answers paid for reach the cache, and a
-/// rerun asks only for what failed), telling the client's progress hook as each one ends.
-pub(crate) async fn settled<T>(
-    client: &LlmClient,
-    what: &str,
-    jobs: impl IntoIterator<Item = impl std::future::Future<Output = T>>,
-) -> Vec<T> {
-    let jobs: Vec<_> = jobs.into_iter().collect();
-    let (total, done) = (jobs.len(), std::sync::atomic::AtomicUsize::new(0));
-    client.report(what, 0, total);
-    let counted = jobs.into_iter().map(|job| async {
-        let out = job.await;
-        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        client.report(what, n, total);
-        out
-    });
-    futures::future::join_all(counted).await
-}
-
 /// DataFusion compares functions for plan equality: two LLM functions are equal when they
 /// share a service.
 macro_rules! equal_by_service {

@@ -106,7 +106,8 @@ impl ScalarUDFImpl for LlmRelevantFunc {
                     }
                 }
             });
-            super::settled(&progress, &what, jobs)
+            progress
+                .settled(&what, jobs)
                 .await
                 .into_iter()
                 .collect::<Result<Vec<_>, _>>()

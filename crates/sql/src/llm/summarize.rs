@@ -119,7 +119,8 @@ fn summarize(service: &LlmService, groups: Vec<Vec<String>>) -> Result<Vec<Optio
                 }
             }
         });
-        super::settled(&client, &what, jobs)
+        client
+            .settled(&what, jobs)
             .await
             .into_iter()
             .collect::<Result<Vec<_>, _>>()
