@@ -11,6 +11,8 @@ export CARGO_INCREMENTAL=0
 export LOOKALIKE_HOME="$PWD/.lookalike" LOOKALIKE_MODELS="$PWD/models"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
+# The GPU build compiles and lints without a GPU; its fallback is tested after setup.
+cargo clippy -p lookalike-encode --features cuda --all-targets -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 # The report's browser test (crates/report/tests/browser.rs) drives Debian's chromium: install it
 # when it is missing and we can (root with apt-get). A failed install skips that test with a
@@ -39,3 +41,4 @@ fi
 cargo test --workspace --no-run
 ./target/debug/lookalike setup
 cargo test --workspace
+cargo test -p lookalike-encode --features cuda --lib device

@@ -245,3 +245,39 @@ fn two_processes_on_one_cache_compute_each_text_once() {
         "no text computed twice"
     );
 }
+
+/// `--device cuda` where CUDA cannot be had (this build has no `cuda` feature; CI has no GPU)
+/// says why once and embeds on the CPU, with the CPU's very vectors and cache; a device that
+/// does not exist is refused before anything runs.
+#[test]
+fn a_device_that_cannot_be_had_falls_back_to_the_cpu_and_says_why() {
+    if !has_model("minilm") {
+        return;
+    }
+    let cache = tempfile::tempdir().unwrap();
+    let query = "SELECT round(cosine_sim(embed('minilm', 'a dog on a beach'), embed('minilm', 'a cat on a sofa')), 6) AS s";
+    let cpu = lookalike(&["--format", "csv", "-c", query], Some(cache.path()));
+    assert!(
+        cpu.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cpu.stderr)
+    );
+    let gpu = lookalike(
+        &["--device", "cuda", "--format", "csv", "-c", query],
+        Some(cache.path()),
+    );
+    let err = String::from_utf8_lossy(&gpu.stderr);
+    assert!(gpu.status.success(), "{err}");
+    assert_eq!(gpu.stdout, cpu.stdout, "the CPU's answer");
+    let warnings: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("CUDA was asked for"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "said once: {err}");
+    assert!(warnings[0].contains("embedding on the CPU"), "{err}");
+
+    let bad = lookalike(&["--device", "tpu", "-c", query], None);
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(!bad.status.success());
+    assert!(err.contains("unknown device 'tpu'"), "{err}");
+}

@@ -118,6 +118,12 @@ pub struct EncodeArgs {
     /// Threads for ONNX Runtime (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
+
+    /// Where models run: cpu, cuda or cuda:N (else $LOOKALIKE_DEVICE, else cpu). CUDA needs a
+    /// build with `--features cuda` and the onnxruntime-gpu library; without them lookalike says
+    /// why and embeds on the CPU.
+    #[arg(long, value_name = "DEVICE", env = "LOOKALIKE_DEVICE")]
+    pub device: Option<lookalike_encode::Device>,
 }
 
 /// Flags of the commands that may ask an LLM.

@@ -109,6 +109,9 @@ fn build_session(args: &args::EncodeArgs, llm: &args::LlmArgs) -> Lookalike {
         encoder.threads = threads.max(1);
         encoder.workers = encoder.workers.min(encoder.threads);
     }
+    if let Some(device) = args.device {
+        encoder.device = device;
+    }
     Lookalike::new(LookalikeConfig {
         models_dir: args.models.models.clone(),
         cache_dir: args.cache.clone(),

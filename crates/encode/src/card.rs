@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{EncodeError, Result};
 use crate::identity;
 use crate::model::ModelDir;
+use crate::Device;
 
 /// Bumped when what an identity hashes changes, so old cards are not trusted.
 const CARD_VERSION: &str = "card-1";
@@ -26,22 +27,25 @@ pub struct ModelCard {
 }
 
 /// Where the card of `model` is kept: named by the hashes of everything its identity depends on.
-pub fn card_path(model: &ModelDir) -> Result<PathBuf> {
+/// A GPU's card is apart from the CPU's, as its identity is (see [`Device::tag`]).
+pub fn card_path(model: &ModelDir, device: Device) -> Result<PathBuf> {
     let manifest = serde_json::to_string(&model.manifest).unwrap_or_default();
-    let key = identity::combine(&[
-        CARD_VERSION,
-        &identity::file_digest(&model.onnx)?,
-        &identity::file_digest(&model.tokenizer)?,
-        &manifest,
-    ]);
+    let mut parts = vec![
+        CARD_VERSION.to_string(),
+        identity::file_digest(&model.onnx)?,
+        identity::file_digest(&model.tokenizer)?,
+        manifest,
+    ];
+    parts.extend(device.tag().map(String::from));
+    let key = identity::combine(&parts.iter().map(String::as_str).collect::<Vec<_>>());
     Ok(lookalike_home::data_home()
         .join("digests")
         .join(format!("card-{key}.json")))
 }
 
 /// The remembered card, `None` when there is none or it does not read as one.
-pub fn read(model: &ModelDir) -> Result<Option<ModelCard>> {
-    let path = card_path(model)?;
+pub fn read(model: &ModelDir, device: Device) -> Result<Option<ModelCard>> {
+    let path = card_path(model, device)?;
     let Ok(text) = std::fs::read_to_string(&path) else {
         return Ok(None);
     };
@@ -51,8 +55,8 @@ pub fn read(model: &ModelDir) -> Result<Option<ModelCard>> {
 }
 
 /// Remembers `card`; a read-only data home only costs a load next time.
-pub fn write(model: &ModelDir, card: &ModelCard) -> Result<()> {
-    let path = card_path(model)?;
+pub fn write(model: &ModelDir, device: Device, card: &ModelCard) -> Result<()> {
+    let path = card_path(model, device)?;
     let text =
         serde_json::to_string(card).map_err(|e| EncodeError::invalid("model card", &path, e))?;
     identity::remember(&path, &text);

@@ -12,7 +12,7 @@ use tokenizers::{Encoding, Tokenizer, TruncationParams};
 use crate::error::{EncodeError, Result};
 use crate::manifest::Pooling;
 use crate::model::ModelDir;
-use crate::{identity, pooling, runtime};
+use crate::{identity, pooling, runtime, Device};
 
 /// How an [`Encoder`] spends the machine.
 #[derive(Debug, Clone)]
@@ -27,6 +27,8 @@ pub struct EncoderOptions {
     pub max_batch_tokens: usize,
     /// Show a progress bar on stderr for long runs.
     pub progress: bool,
+    /// Where ONNX Runtime runs the model.
+    pub device: Device,
 }
 
 impl Default for EncoderOptions {
@@ -43,6 +45,7 @@ impl Default for EncoderOptions {
             max_batch_rows: 32,
             max_batch_tokens: 4096,
             progress: true,
+            device: Device::Cpu,
         };
         defaults.with_env_overrides()
     }
@@ -129,12 +132,19 @@ impl Encoder {
             path: model.onnx.clone(),
             message: e.to_string(),
         };
-        let workers = options.workers.max(1);
+        let device = options.device.resolve();
+        // A GPU runs one batch at a time; CPU sessions side by side only pay on the CPU.
+        let workers = if device == Device::Cpu {
+            options.workers.max(1)
+        } else {
+            1
+        };
         let intra = (options.threads / workers).max(1);
         let mut sessions = Vec::with_capacity(workers);
         for _ in 0..workers {
-            let session = Session::builder(env)
-                .map_err(|e| onnx_err(&e))?
+            let builder = Session::builder(env).map_err(|e| onnx_err(&e))?;
+            let session = device
+                .register(builder, &model.onnx)?
                 .with_optimization_level(GraphOptimizationLevel::Level3)
                 .map_err(|e| onnx_err(&e))?
                 .with_intra_threads(intra)
@@ -201,10 +211,10 @@ impl Encoder {
             .unwrap_or(0);
         tokenizer.with_padding(None);
 
-        let identity = identity::combine(&[
-            &identity::file_digest(&model.onnx)?,
-            &identity::file_digest(&model.tokenizer)?,
-            &serde_json::to_string(&(
+        let mut parts = vec![
+            identity::file_digest(&model.onnx)?,
+            identity::file_digest(&model.tokenizer)?,
+            serde_json::to_string(&(
                 &pooling,
                 &output,
                 model.normalize(),
@@ -213,7 +223,9 @@ impl Encoder {
                 model.eos(),
             ))
             .unwrap_or_default(),
-        ]);
+        ];
+        parts.extend(device.tag().map(String::from));
+        let identity = identity::combine(&parts.iter().map(String::as_str).collect::<Vec<_>>());
         let mut encoder = Encoder {
             model,
             tokenizer,

@@ -7,6 +7,7 @@
 //! - [`EncoderRegistry`] finds models by name, loads an encoder only when a text needs it (a
 //!   [`card`] remembers identity and dimension), and keeps their [`cache`] of vectors (Parquet,
 //!   keyed by model identity and text);
+//! - [`Device`] picks ONNX Runtime's CPU or CUDA execution provider (CUDA with the `cuda` feature);
 //! - [`runtime`] finds the ONNX Runtime library installed from the PyPI wheel.
 //!
 //! ```no_run
@@ -21,6 +22,7 @@
 
 pub mod cache;
 pub mod card;
+mod device;
 mod encoder;
 pub mod error;
 mod identity;
@@ -31,6 +33,7 @@ mod pooling;
 mod registry;
 pub mod runtime;
 
+pub use device::Device;
 pub use encoder::{Embeddings, Encoder, EncoderOptions};
 pub use error::{EncodeError, Result};
 pub use manifest::{EosRule, Family, Manifest, Pooling};

@@ -98,7 +98,7 @@ impl Loaded {
         if found != self.card {
             // Vectors looked up so far were keyed by the remembered identity: say so rather than
             // mix them with vectors of the loaded graph.
-            card::write(&self.model, &found)?;
+            card::write(&self.model, self.options.device, &found)?;
             return Err(EncodeError::Shape {
                 model: self.model.name.clone(),
                 reason: format!(
@@ -108,7 +108,7 @@ impl Loaded {
                     self.card.dim,
                     found.identity,
                     found.dim,
-                    card::card_path(&self.model)?.display()
+                    card::card_path(&self.model, self.options.device)?.display()
                 ),
             });
         }
@@ -133,6 +133,11 @@ impl EncoderRegistry {
         cache_root: Option<PathBuf>,
         options: EncoderOptions,
     ) -> EncoderRegistry {
+        // Settled once, so cards, caches and sessions all agree on where vectors come from.
+        let options = EncoderOptions {
+            device: options.device.resolve(),
+            ..options
+        };
         EncoderRegistry {
             models,
             cache_root,
@@ -170,12 +175,12 @@ impl EncoderRegistry {
         }
         // Outside the lock: a big model takes seconds, and other models may be wanted meanwhile.
         let model = self.models.open(name)?;
-        let loaded = match card::read(&model)? {
+        let loaded = match card::read(&model, self.options.device)? {
             Some(card) => Loaded::new(model, card, self.options.clone()),
             None => {
                 let encoder = Encoder::load(model.clone(), self.options.clone())?;
                 let card = card_of(&encoder);
-                card::write(&model, &card)?;
+                card::write(&model, self.options.device, &card)?;
                 let loaded = Loaded::new(model, card, self.options.clone());
                 let _ = loaded.encoder.set(encoder);
                 loaded
