@@ -12,6 +12,18 @@ import onnxruntime as ort
 from tokenizers import Tokenizer
 
 
+def padded_batch(encs, rows, pad):
+    """input_ids (padded with pad) and attention_mask, int64, for the encodings at rows."""
+    seq = max(len(encs[i].ids) for i in rows)
+    ids = np.full((len(rows), seq), pad, dtype=np.int64)
+    mask = np.zeros((len(rows), seq), dtype=np.int64)
+    for r, i in enumerate(rows):
+        e = encs[i].ids
+        ids[r, :len(e)] = e
+        mask[r, :len(e)] = 1
+    return ids, mask
+
+
 def main(model_dir, captions_txt, pooling):
     caps = open(captions_txt, encoding="utf-8").read().split("\n")[:-1]
     manifest = json.load(open(f"{model_dir}/lookalike.json"))
@@ -29,13 +41,7 @@ def main(model_dir, captions_txt, pooling):
     pad = manifest.get("pad_token_id", 0)
     for start in range(0, len(order), 64):
         rows = order[start:start + 64]
-        seq = max(len(encs[i].ids) for i in rows)
-        ids = np.full((len(rows), seq), pad, dtype=np.int64)
-        mask = np.zeros((len(rows), seq), dtype=np.int64)
-        for r, i in enumerate(rows):
-            e = encs[i].ids
-            ids[r, :len(e)] = e
-            mask[r, :len(e)] = 1
+        ids, mask = padded_batch(encs, rows, pad)
         if pooling == "output":
             pooled = sess.run(["text_embeds"], {"input_ids": ids, "attention_mask": mask})[0]
         else:
