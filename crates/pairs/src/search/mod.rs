@@ -5,11 +5,14 @@
 //! Vectors are one flat row-major `&[f32]` of `n * dim` values. Results are
 //! [`Candidate`]s with `a < b`, sorted by `target_sim` descending, then `a`, then `b`.
 
+mod assign;
 mod closure;
 mod exact;
 mod hnsw;
 mod ivf;
+mod join;
 mod kernel;
+mod quant;
 mod quantile;
 
 pub use hnsw::HnswStats;
