@@ -12,8 +12,8 @@
 
 use rayon::prelude::*;
 
-use super::dot;
-use super::quant::{int_dots, CodedRows, Packed};
+use super::kernel::dots_portable;
+use super::quant::{has_vnni, int_dots, CodedRows, Packed};
 
 /// Rows per rayon task.
 const ASSIGN_BLOCK: usize = 64;
@@ -65,114 +65,193 @@ pub(crate) fn nearest_cells(
     centroids: &Centroids,
     k: usize,
 ) -> Vec<u32> {
-    let dim = centroids.dim;
     let cells = centroids.cells();
     let k = k.min(cells);
     let keep = candidates_for(k).min(cells);
     let mut out = vec![0u32; rows.len() * k];
     out.par_chunks_mut(ASSIGN_BLOCK * k)
         .zip(rows.par_chunks(ASSIGN_BLOCK))
-        .for_each(|(dst, block)| {
-            let padded = centroids.packed.padded();
-            let mut ints = vec![0i32; SUB_BLOCK * padded];
-            let mut best = Best::new(keep);
-            let mut exact: Vec<(f32, u32)> = Vec::with_capacity(keep);
-            for (sub, dst) in block.chunks(SUB_BLOCK).zip(dst.chunks_mut(SUB_BLOCK * k)) {
-                let ints = &mut ints[..sub.len() * padded];
-                int_dots(coded, sub, &centroids.packed, ints);
-                for ((&r, scores), cells_of_r) in sub
-                    .iter()
-                    .zip(ints.chunks_exact(padded))
-                    .zip(dst.chunks_exact_mut(k))
-                {
-                    best.clear();
-                    rank(&scores[..cells], centroids.packed.steps(), &mut best);
-                    let row = &vectors[r as usize * dim..(r as usize + 1) * dim];
-                    exact.clear();
-                    exact.extend(best.cells().map(|c| (dot(row, centroids.exact(c)), c)));
-                    exact.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-                    for (slot, &(_, c)) in cells_of_r.iter_mut().zip(&exact) {
-                        *slot = c;
-                    }
-                }
-            }
-        });
+        .for_each(|(dst, block)| assign_block(vectors, coded, block, centroids, keep, dst));
     out
 }
 
-/// Offers every cell to `best`, scored `ints[c] * steps[c]` (the row's own step is a common
-/// positive factor, left out). Whole chunks below the current worst are skipped after one
-/// comparison of their maximum, which is most of them once `best` is full.
-fn rank(ints: &[i32], steps: &[f32], best: &mut Best) {
-    let mut c = 0;
-    for (ints, steps) in ints.chunks(CHUNK).zip(steps.chunks(CHUNK)) {
-        let mut scores = [f32::NEG_INFINITY; CHUNK];
-        for ((s, &i), &step) in scores.iter_mut().zip(ints).zip(steps) {
-            *s = i as f32 * step;
-        }
-        let max = scores.iter().fold(f32::NEG_INFINITY, |m, &s| m.max(s));
-        if best.admits(max) {
-            for (l, &s) in scores.iter().enumerate().take(ints.len()) {
-                best.offer(s, (c + l) as u32);
+/// [`nearest_cells`] for one block of rows, into `dst` (`k` cells per row).
+fn assign_block(
+    vectors: &[f32],
+    coded: &CodedRows,
+    block: &[u32],
+    centroids: &Centroids,
+    keep: usize,
+    dst: &mut [u32],
+) {
+    #[cfg(target_arch = "x86_64")]
+    if has_vnni() {
+        // SAFETY: the CPU supports the enabled features, checked just above.
+        unsafe { assign_block_avx512(vectors, coded, block, centroids, keep, dst) };
+        return;
+    }
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: the CPU supports AVX, checked just above.
+        unsafe { assign_block_avx(vectors, coded, block, centroids, keep, dst) };
+        return;
+    }
+    assign_block_portable(vectors, coded, block, centroids, keep, dst);
+}
+
+/// Compiled for AVX-512, so that the ranking's conversions and maxima run 16 lanes wide (they
+/// cost as much as the integer kernel when compiled for SSE2).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx,avx2,avx512f,avx512bw,avx512vnni")]
+unsafe fn assign_block_avx512(
+    vectors: &[f32],
+    coded: &CodedRows,
+    block: &[u32],
+    centroids: &Centroids,
+    keep: usize,
+    dst: &mut [u32],
+) {
+    assign_block_portable(vectors, coded, block, centroids, keep, dst);
+}
+
+/// Compiled for AVX, for the exact rescoring's f32 kernel.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn assign_block_avx(
+    vectors: &[f32],
+    coded: &CodedRows,
+    block: &[u32],
+    centroids: &Centroids,
+    keep: usize,
+    dst: &mut [u32],
+) {
+    assign_block_portable(vectors, coded, block, centroids, keep, dst);
+}
+
+#[inline(always)]
+fn assign_block_portable(
+    vectors: &[f32],
+    coded: &CodedRows,
+    block: &[u32],
+    centroids: &Centroids,
+    keep: usize,
+    dst: &mut [u32],
+) {
+    let dim = centroids.dim;
+    let cells = centroids.cells();
+    let k = dst.len() / block.len();
+    let padded = centroids.packed.padded();
+    let mut ints = vec![0i32; SUB_BLOCK * padded];
+    let mut ranking = Ranking::default();
+    let mut exact: Vec<(f32, u32)> = Vec::with_capacity(keep);
+    for (sub, dst) in block.chunks(SUB_BLOCK).zip(dst.chunks_mut(SUB_BLOCK * k)) {
+        let ints = &mut ints[..sub.len() * padded];
+        int_dots(coded, sub, &centroids.packed, ints);
+        for ((&r, scores), cells_of_r) in sub
+            .iter()
+            .zip(ints.chunks_exact(padded))
+            .zip(dst.chunks_exact_mut(k))
+        {
+            rank(&scores[..cells], centroids.packed.steps(), keep, &mut ranking);
+            let row = &vectors[r as usize * dim..(r as usize + 1) * dim];
+            exact.clear();
+            let candidates = &ranking.best;
+            dots_portable(
+                row,
+                candidates.len(),
+                |j| centroids.exact(candidates[j].1),
+                |j, sim| exact.push((sim, candidates[j].1)),
+            );
+            exact.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            for (slot, &(_, c)) in cells_of_r.iter_mut().zip(&exact) {
+                *slot = c;
             }
         }
-        c += ints.len();
     }
 }
 
-/// The best `cap` (score, cell) offered so far, best first; ties keep the earlier offer. Cells
-/// are offered in increasing order, so an earlier offer is the lower cell. Insertion into a
-/// small sorted array: after the first few hundred cells nearly every offer is rejected by one
-/// comparison, so no heap or sort is needed.
-struct Best {
-    cap: usize,
-    items: Vec<(f32, u32)>,
+/// Scratch space of [`rank`], reused across rows.
+#[derive(Default)]
+struct Ranking {
+    scores: Vec<f32>,
+    maxima: Vec<f32>,
+    selected: Vec<f32>,
+    /// The result: the best `keep` (score, cell), best first, ties to the lower cell.
+    best: Vec<(f32, u32)>,
 }
 
-impl Best {
-    fn new(cap: usize) -> Self {
-        Self {
-            cap,
-            items: Vec::with_capacity(cap + 1),
+/// The `keep` best cells by `ints[c] * steps[c]` (the row's own step is a common positive
+/// factor, left out), into `ranking.best`.
+///
+/// A sorted insertion or heap over all cells cost as much as the integer kernel (each of a
+/// few hundred insertions a branchy search). Instead: if `floor` is the `keep`-th largest of
+/// the maxima of 16-cell chunks, at least `keep` cells score `>= floor`, so no cell below it can
+/// be among the best; the few at or above it are sorted. Everything else is vector code.
+#[inline(always)]
+fn rank(ints: &[i32], steps: &[f32], keep: usize, ranking: &mut Ranking) {
+    let Ranking {
+        scores,
+        maxima,
+        selected,
+        best,
+    } = ranking;
+    scores.clear();
+    scores.extend(ints.iter().zip(steps).map(|(&i, &step)| i as f32 * step));
+    // A plain comparison, not `f32::max`: no NaN can occur, and its NaN handling keeps the
+    // compiler from using one vector max instruction.
+    maxima.clear();
+    maxima.extend(scores.chunks(CHUNK).map(|chunk| {
+        chunk
+            .iter()
+            .fold(f32::NEG_INFINITY, |m, &s| if s > m { s } else { m })
+    }));
+    let floor = if maxima.len() > keep {
+        selected.clear();
+        selected.extend_from_slice(maxima);
+        *selected.select_nth_unstable_by(keep - 1, |x, y| y.total_cmp(x)).1
+    } else {
+        f32::NEG_INFINITY
+    };
+    best.clear();
+    for (chunk, (&max, scores)) in maxima.iter().zip(scores.chunks(CHUNK)).enumerate() {
+        if max >= floor {
+            for (l, &s) in scores.iter().enumerate() {
+                if s >= floor {
+                    best.push((s, (chunk * CHUNK + l) as u32));
+                }
+            }
         }
     }
-
-    fn clear(&mut self) {
-        self.items.clear();
-    }
-
-    /// Whether a score could enter.
-    fn admits(&self, score: f32) -> bool {
-        self.items.len() < self.cap || self.items.last().is_some_and(|w| score > w.0)
-    }
-
-    fn offer(&mut self, score: f32, cell: u32) {
-        if !self.admits(score) {
-            return;
-        }
-        let at = self.items.partition_point(|x| x.0 >= score);
-        self.items.insert(at, (score, cell));
-        self.items.truncate(self.cap);
-    }
-
-    fn cells(&self) -> impl Iterator<Item = u32> + '_ {
-        self.items.iter().map(|x| x.1)
-    }
+    best.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+    best.truncate(keep);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::quant::{has_vnni, int_dots_portable};
+    use crate::search::dot;
+    use crate::search::quant::int_dots_portable;
     use crate::synth::{clustered_unit_vectors, ClusteredSpec};
 
     #[test]
-    fn best_keeps_the_highest_with_ties_to_the_earlier_cell() {
-        let mut best = Best::new(3);
-        for (c, s) in [0.1, 0.5, 0.3, 0.5, -1.0, 0.3].into_iter().enumerate() {
-            best.offer(s, c as u32);
+    fn rank_keeps_the_highest_with_ties_to_the_lower_cell() {
+        let mut ranking = Ranking::default();
+        let ints = [1, 5, 3, 5, -10, 3];
+        rank(&ints, &[1.0; 6], 3, &mut ranking);
+        let cells = |r: &Ranking| r.best.iter().map(|x| x.1).collect::<Vec<_>>();
+        assert_eq!(cells(&ranking), [1, 3, 2]);
+        // Across many chunks, against a full sort.
+        let mut rng = crate::rng::SplitMix64::new(4);
+        let ints: Vec<i32> = (0..1000).map(|_| rng.below(200) as i32 - 100).collect();
+        let steps: Vec<f32> = (0..1000).map(|_| 1.0 + rng.below(3) as f32).collect();
+        for keep in [1, 5, 40, 70] {
+            rank(&ints, &steps, keep, &mut ranking);
+            let mut all: Vec<(f32, u32)> = (0..1000)
+                .map(|c| (ints[c] as f32 * steps[c], c as u32))
+                .collect();
+            all.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            assert_eq!(ranking.best, all[..keep], "keep {keep}");
         }
-        assert_eq!(best.cells().collect::<Vec<_>>(), [1, 3, 2]);
     }
 
     /// The cells chosen from the portable kernel's integers, the same way as `nearest_cells`.
@@ -189,12 +268,14 @@ mod tests {
         for &r in rows {
             let mut ints = vec![0; padded];
             int_dots_portable(coded, &[r], &centroids.packed, &mut ints);
-            let mut best = Best::new(candidates_for(k).min(cells));
-            rank(&ints[..cells], centroids.packed.steps(), &mut best);
+            let mut ranking = Ranking::default();
+            let keep = candidates_for(k).min(cells);
+            rank(&ints[..cells], centroids.packed.steps(), keep, &mut ranking);
             let row = &vectors[r as usize * centroids.dim..(r as usize + 1) * centroids.dim];
-            let mut exact: Vec<(f32, u32)> = best
-                .cells()
-                .map(|c| (dot(row, centroids.exact(c)), c))
+            let mut exact: Vec<(f32, u32)> = ranking
+                .best
+                .iter()
+                .map(|&(_, c)| (dot(row, centroids.exact(c)), c))
                 .collect();
             exact.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
             out.extend(exact.iter().take(k).map(|x| x.1));

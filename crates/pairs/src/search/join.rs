@@ -13,7 +13,7 @@
 //! and likewise for `y`, `x.y - step_x step_y (q.p) = sum x_i f_i + y_i e_i - e_i f_i`, so
 //! `|x.y - approx| <= h_y |x|_1 + h_x |y|_1 + dim h_x h_y`.
 
-use super::kernel::{dot, for_each_product_portable};
+use super::kernel::{dots_portable, for_each_product_portable};
 use super::quant::{has_vnni, int_dots, CodedRows, Packed};
 use super::Candidate;
 
@@ -70,6 +70,37 @@ fn join_coded(
     members: &[u32],
     threshold: f32,
 ) -> CellJoin {
+    #[cfg(target_arch = "x86_64")]
+    if has_vnni() {
+        // SAFETY: the CPU supports the enabled features, checked just above.
+        return unsafe { join_coded_avx512(vectors, dim, coded, queries, members, threshold) };
+    }
+    join_coded_portable(vectors, dim, coded, queries, members, threshold)
+}
+
+/// Compiled for AVX-512, so that the filter runs 16 lanes wide and the f32 rescoring uses AVX.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx,avx2,avx512f,avx512bw,avx512vnni")]
+unsafe fn join_coded_avx512(
+    vectors: &[f32],
+    dim: usize,
+    coded: &CodedRows,
+    queries: &[u32],
+    members: &[u32],
+    threshold: f32,
+) -> CellJoin {
+    join_coded_portable(vectors, dim, coded, queries, members, threshold)
+}
+
+#[inline(always)]
+fn join_coded_portable(
+    vectors: &[f32],
+    dim: usize,
+    coded: &CodedRows,
+    queries: &[u32],
+    members: &[u32],
+    threshold: f32,
+) -> CellJoin {
     let row = |r: u32| &vectors[r as usize * dim..(r as usize + 1) * dim];
     let packed = Packed::from_coded(coded, members);
     let padded = packed.padded();
@@ -79,6 +110,7 @@ fn join_coded(
     let m_half: Vec<f32> = m_step.iter().map(|s| s / 2.0).collect();
     let floor = threshold - slack(dim);
     let mut ints = vec![0i32; SUB_BLOCK * padded];
+    let mut kept: Vec<u32> = Vec::new();
     let mut out = CellJoin {
         pairs: Vec::new(),
         exact_scored: 0,
@@ -91,6 +123,7 @@ fn join_coded(
             let q_half = q_step / 2.0;
             let q_term = coded.l1(q) + dim as f32 * q_half;
             // approx + bound = ints q_step m_step + q_half m_l1 + m_half (q_l1 + dim q_half)
+            kept.clear();
             for ((((ints, m_step), m_l1), m_half), at) in ints
                 .chunks(CHUNK)
                 .zip(m_step.chunks(CHUNK))
@@ -102,25 +135,35 @@ fn join_coded(
                 for (l, u) in upper.iter_mut().enumerate().take(ints.len()) {
                     *u = ints[l] as f32 * q_step * m_step[l] + q_half * m_l1[l] + m_half[l] * q_term;
                 }
-                let max = upper.iter().fold(f32::NEG_INFINITY, |m, &u| m.max(u));
+                // A plain comparison, not `f32::max`, so that it compiles to one vector max.
+                let max = upper
+                    .iter()
+                    .fold(f32::NEG_INFINITY, |m, &u| if u > m { u } else { m });
                 if max > floor {
                     for (l, &u) in upper.iter().enumerate() {
                         let j = at + l;
                         if u > floor && j < members.len() && members[j] != q {
-                            let m = members[j];
-                            out.exact_scored += 1;
-                            let sim = dot(row(q), row(m));
-                            if sim > threshold {
-                                out.pairs.push(Candidate {
-                                    a: q.min(m),
-                                    b: q.max(m),
-                                    target_sim: sim,
-                                });
-                            }
+                            kept.push(members[j]);
                         }
                     }
                 }
             }
+            out.exact_scored += kept.len() as u64;
+            dots_portable(
+                row(q),
+                kept.len(),
+                |i| row(kept[i]),
+                |i, sim| {
+                    if sim > threshold {
+                        let m = kept[i];
+                        out.pairs.push(Candidate {
+                            a: q.min(m),
+                            b: q.max(m),
+                            target_sim: sim,
+                        });
+                    }
+                },
+            );
         }
     }
     out

@@ -114,7 +114,33 @@ pub(crate) fn dot_block<const MR: usize, const NR: usize>(
     std::array::from_fn(|i| std::array::from_fn(|j| reduce(&acc[i][j].0)))
 }
 
-/// Rows of the left operand scored together by [`for_each_product`].
+/// Calls `f(j, dot(row, other(j)))` for every `j < count`, bit-identical to [`dot`], four
+/// rows at a time with [`dot_block`]: one [`dot`] is a chain of dependent adds, so scoring a
+/// row against a short list one by one waits on add latency, and four chains interleave.
+/// No dispatch: callers run it inside an AVX-compiled function (see
+/// [`for_each_product_portable`]).
+#[inline(always)]
+pub(crate) fn dots_portable<'v>(
+    row: &'v [f32],
+    count: usize,
+    other: impl Fn(usize) -> &'v [f32],
+    mut f: impl FnMut(usize, f32),
+) {
+    const BATCH: usize = 4;
+    let mut j = 0;
+    while j + BATCH <= count {
+        let [sims] = dot_block::<1, BATCH>([row], std::array::from_fn(|b| other(j + b)));
+        for (b, sim) in sims.into_iter().enumerate() {
+            f(j + b, sim);
+        }
+        j += BATCH;
+    }
+    for j in j..count {
+        f(j, dot_portable(row, other(j)));
+    }
+}
+
+/// Rows of the left operand scored together by [`for_each_product_portable`].
 const MR: usize = 4;
 /// Rows of the right operand scored together.
 const NR: usize = 2;

@@ -41,8 +41,11 @@ fn encode(row: &[f32], codes: &mut [i8]) -> f32 {
     let q = code_range(row.len());
     let scale = q / max;
     for (c, &x) in codes.iter_mut().zip(row) {
-        // |x * scale| <= q <= 127 up to rounding; the clamp keeps a rounding overshoot in range.
-        *c = (x * scale).round().clamp(-q, q) as i8;
+        // Round half away from zero by hand: `f32::round` is a library call without SSE4.1,
+        // and this runs on every value of every row. |x * scale| <= q <= 127 up to rounding;
+        // the clamp keeps an overshoot in range.
+        let y = x * scale;
+        *c = (y + 0.5f32.copysign(y)).clamp(-q, q) as i8;
     }
     max / q
 }
