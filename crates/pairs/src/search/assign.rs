@@ -170,6 +170,26 @@ fn assign_block_portable(
     }
 }
 
+/// The larger of two scores. A plain comparison, not `f32::max`: no NaN occurs, and
+/// `f32::max`'s NaN handling keeps the compiler from using one vector max instruction.
+#[inline(always)]
+fn max(a: f32, b: f32) -> f32 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
+/// The maximum of 16 scores as a tree of halving vector maxima (a left-to-right fold is a
+/// chain of 16 dependent scalar instructions).
+#[inline(always)]
+fn max16(x: &[f32; CHUNK]) -> f32 {
+    let h8: [f32; 8] = std::array::from_fn(|l| max(x[l], x[l + 8]));
+    let h4: [f32; 4] = std::array::from_fn(|l| max(h8[l], h8[l + 4]));
+    max(max(h4[0], h4[2]), max(h4[1], h4[3]))
+}
+
 /// Scratch space of [`rank`], reused across rows.
 #[derive(Default)]
 struct Ranking {
@@ -197,13 +217,10 @@ fn rank(ints: &[i32], steps: &[f32], keep: usize, ranking: &mut Ranking) {
     } = ranking;
     scores.clear();
     scores.extend(ints.iter().zip(steps).map(|(&i, &step)| i as f32 * step));
-    // A plain comparison, not `f32::max`: no NaN can occur, and its NaN handling keeps the
-    // compiler from using one vector max instruction.
     maxima.clear();
-    maxima.extend(scores.chunks(CHUNK).map(|chunk| {
-        chunk
-            .iter()
-            .fold(f32::NEG_INFINITY, |m, &s| if s > m { s } else { m })
+    maxima.extend(scores.chunks(CHUNK).map(|chunk| match chunk.try_into() {
+        Ok(full) => max16(full),
+        Err(_) => chunk.iter().fold(f32::NEG_INFINITY, |m, &s| max(m, s)),
     }));
     let floor = if maxima.len() > keep {
         selected.clear();

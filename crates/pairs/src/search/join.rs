@@ -115,7 +115,10 @@ fn join_coded_portable(
         pairs: Vec::new(),
         exact_scored: 0,
     };
-    for sub in queries.chunks(SUB_BLOCK) {
+    for (s, sub) in queries.chunks(SUB_BLOCK).enumerate() {
+        for &next in queries.iter().skip((s + 1) * SUB_BLOCK).take(SUB_BLOCK) {
+            coded.prefetch(next);
+        }
         let ints = &mut ints[..sub.len() * padded];
         int_dots(coded, sub, &packed, ints);
         for (&q, ints) in sub.iter().zip(ints.chunks_exact(padded)) {
@@ -124,24 +127,25 @@ fn join_coded_portable(
             let q_term = coded.l1(q) + dim as f32 * q_half;
             // approx + bound = ints q_step m_step + q_half m_l1 + m_half (q_l1 + dim q_half)
             kept.clear();
-            for ((((ints, m_step), m_l1), m_half), at) in ints
-                .chunks(CHUNK)
-                .zip(m_step.chunks(CHUNK))
-                .zip(m_l1.chunks(CHUNK))
-                .zip(m_half.chunks(CHUNK))
-                .zip((0..).step_by(CHUNK))
+            // Fixed 16-lane chunks (the packed arrays are padded to whole groups, padding
+            // rows have step and norm 0), so that this compiles to vector code.
+            for (chunk, (((ints, m_step), m_l1), m_half)) in ints
+                .chunks_exact(CHUNK)
+                .zip(m_step.chunks_exact(CHUNK))
+                .zip(m_l1.chunks_exact(CHUNK))
+                .zip(m_half.chunks_exact(CHUNK))
+                .enumerate()
             {
-                let mut upper = [f32::NEG_INFINITY; CHUNK];
-                for (l, u) in upper.iter_mut().enumerate().take(ints.len()) {
-                    *u = ints[l] as f32 * q_step * m_step[l] + q_half * m_l1[l] + m_half[l] * q_term;
+                let mut upper = [0.0f32; CHUNK];
+                let mut any = false;
+                for l in 0..CHUNK {
+                    upper[l] =
+                        ints[l] as f32 * q_step * m_step[l] + q_half * m_l1[l] + m_half[l] * q_term;
+                    any |= upper[l] > floor;
                 }
-                // A plain comparison, not `f32::max`, so that it compiles to one vector max.
-                let max = upper
-                    .iter()
-                    .fold(f32::NEG_INFINITY, |m, &u| if u > m { u } else { m });
-                if max > floor {
+                if any {
                     for (l, &u) in upper.iter().enumerate() {
-                        let j = at + l;
+                        let j = chunk * CHUNK + l;
                         if u > floor && j < members.len() && members[j] != q {
                             kept.push(members[j]);
                         }

@@ -109,6 +109,23 @@ impl CodedRows {
         self.l1[r as usize]
     }
 
+    /// Asks the CPU to fetch row `r`'s codes into cache ahead of use: the join reads the codes
+    /// of rows scattered over the whole matrix (the rows probing a cell), and a block of the
+    /// kernel otherwise waits on their misses.
+    pub(crate) fn prefetch(&self, r: u32) {
+        #[cfg(target_arch = "x86_64")]
+        for line in self.codes(r).chunks(64) {
+            // SAFETY: a prefetch is only a hint; the address is inside `codes`.
+            unsafe {
+                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                    line.as_ptr().cast(),
+                )
+            };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = r;
+    }
+
     fn codes(&self, r: u32) -> &[u8] {
         &self.codes[r as usize * self.dim4..(r as usize + 1) * self.dim4]
     }
