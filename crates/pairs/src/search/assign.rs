@@ -152,7 +152,12 @@ fn assign_block_portable(
             .zip(ints.chunks_exact(padded))
             .zip(dst.chunks_exact_mut(k))
         {
-            rank(&scores[..cells], centroids.packed.steps(), keep, &mut ranking);
+            rank(
+                &scores[..cells],
+                centroids.packed.steps(),
+                keep,
+                &mut ranking,
+            );
             let row = &vectors[r as usize * dim..(r as usize + 1) * dim];
             exact.clear();
             let candidates = &ranking.best;
@@ -225,7 +230,9 @@ fn rank(ints: &[i32], steps: &[f32], keep: usize, ranking: &mut Ranking) {
     let floor = if maxima.len() > keep {
         selected.clear();
         selected.extend_from_slice(maxima);
-        *selected.select_nth_unstable_by(keep - 1, |x, y| y.total_cmp(x)).1
+        *selected
+            .select_nth_unstable_by(keep - 1, |x, y| y.total_cmp(x))
+            .1
     } else {
         f32::NEG_INFINITY
     };

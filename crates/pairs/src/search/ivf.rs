@@ -9,13 +9,15 @@
 //! finds nearly all pairs at a small fraction of the all-pairs cost, with dense, cache-friendly
 //! dot products instead of pointer chasing.
 //!
-//! Steps: centroids are trained by a few rounds of spherical k-means on a seeded sample; every
-//! row is assigned to its nearest centroid (its home cell) and lists its `probes` nearest; each
-//! cell then scores the rows that probe it against the rows it holds, with the crate's kernel,
-//! so every reported similarity is exact and bit-identical to [`super::dot`]. A pair is found
-//! when either row probes the other's home cell. Everything is deterministic: the sample is
-//! seeded, sums run in a fixed order, and ties go to the lower cell, so the output does not
-//! depend on the thread count.
+//! Steps: every row is coded in 8 bits ([`super::quant`]); centroids are trained by a few
+//! rounds of spherical k-means on a seeded sample; every row is assigned to its nearest
+//! centroid (its home cell) and lists its `probes` nearest ([`super::assign`]: ranked by the
+//! codes, the best few rescored in f32); each cell then scores the rows that probe it against
+//! the rows it holds ([`super::join`]: a lossless filter on the codes, then the crate's f32
+//! kernel), so every reported similarity is exact and bit-identical to [`super::dot`]. A pair
+//! is found when either row probes the other's home cell. Everything is deterministic: the
+//! sample is seeded, sums run in a fixed order, integer scores are exact, and ties go to the
+//! lower cell, so the output does not depend on the thread count or on the CPU's features.
 
 use std::cmp::Reverse;
 use std::time::{Duration, Instant};
@@ -104,7 +106,13 @@ pub(crate) fn ivf_pairs(
 
     let started = Instant::now();
     let all: Vec<u32> = (0..n as u32).collect();
-    let nearest = nearest_cells(vectors, &coded, &all, &Centroids::new(&centroids, dim), probes);
+    let nearest = nearest_cells(
+        vectors,
+        &coded,
+        &all,
+        &Centroids::new(&centroids, dim),
+        probes,
+    );
     let home: Vec<u32> = nearest.chunks_exact(probes).map(|p| p[0]).collect();
     let members = group(&home, cells, 1);
     let queries = group(&nearest, cells, probes);

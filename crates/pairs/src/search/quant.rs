@@ -212,12 +212,6 @@ impl Packed {
     pub(crate) fn l1(&self) -> &[f32] {
         &self.l1
     }
-
-    /// Code `d` of packed row `i`.
-    fn code(&self, i: usize, d: usize) -> i8 {
-        let (g, lane) = (i / GROUP, i % GROUP);
-        self.data[g * self.dim4 * GROUP + (d / 4) * 4 * GROUP + lane * 4 + d % 4]
-    }
 }
 
 /// Whether this CPU runs the VNNI kernel; elsewhere [`int_dots`] runs a portable loop that
@@ -237,7 +231,11 @@ pub(crate) fn has_vnni() -> bool {
 /// row of `right`: `out[i * right.padded() + j]` for left row `i` and packed row `j`.
 pub(crate) fn int_dots(coded: &CodedRows, left: &[u32], right: &Packed, out: &mut [i32]) {
     assert_eq!(coded.dim4, right.dim4, "int_dots: different dimensions");
-    assert_eq!(out.len(), left.len() * right.padded(), "int_dots: output size");
+    assert_eq!(
+        out.len(),
+        left.len() * right.padded(),
+        "int_dots: output size"
+    );
     #[cfg(target_arch = "x86_64")]
     if has_vnni() {
         // SAFETY: the CPU supports the enabled features, checked just above.
@@ -247,17 +245,48 @@ pub(crate) fn int_dots(coded: &CodedRows, left: &[u32], right: &Packed, out: &mu
     int_dots_portable(coded, left, right, out);
 }
 
-/// [`int_dots`] without SIMD intrinsics: the same integers.
+/// [`int_dots`] without SIMD intrinsics: the same integers. Written over the packed layout,
+/// 16 lanes at a time, so that the compiler vectorises it (compiled for AVX2 where there is
+/// one): on CPUs without VNNI this is the assignment's kernel.
 pub(crate) fn int_dots_portable(coded: &CodedRows, left: &[u32], right: &Packed, out: &mut [i32]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        unsafe { int_dots_avx2(coded, left, right, out) };
+        return;
+    }
+    int_dots_lanes(coded, left, right, out);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn int_dots_avx2(coded: &CodedRows, left: &[u32], right: &Packed, out: &mut [i32]) {
+    int_dots_lanes(coded, left, right, out);
+}
+
+#[inline(always)]
+fn int_dots_lanes(coded: &CodedRows, left: &[u32], right: &Packed, out: &mut [i32]) {
     let padded = right.padded();
-    for (i, &r) in left.iter().enumerate() {
+    let group_len = right.dim4 * GROUP;
+    for (&r, out) in left.iter().zip(out.chunks_exact_mut(padded)) {
         let codes = coded.codes(r);
-        for j in 0..padded {
-            let mut acc = 0i32;
-            for (d, &c) in codes.iter().enumerate() {
-                acc += i32::from(c) * i32::from(right.code(j, d));
+        for ((group, out), offsets) in right
+            .data
+            .chunks_exact(group_len)
+            .zip(out.chunks_exact_mut(GROUP))
+            .zip(right.offsets.chunks_exact(GROUP))
+        {
+            let mut acc = [0i32; GROUP];
+            for (four, chunk) in codes.chunks_exact(4).zip(group.chunks_exact(4 * GROUP)) {
+                for (lane, p) in acc.iter_mut().zip(chunk.chunks_exact(4)) {
+                    for b in 0..4 {
+                        *lane += i32::from(four[b]) * i32::from(p[b]);
+                    }
+                }
             }
-            out[i * padded + j] = acc - right.offsets[j];
+            for ((o, a), off) in out.iter_mut().zip(acc).zip(offsets) {
+                *o = a - off;
+            }
         }
     }
 }
@@ -270,7 +299,12 @@ mod vnni {
 
     /// [`super::int_dots`] with `vpdpbusd`: `MR` left rows by `NG` groups at a time.
     #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
-    pub(super) unsafe fn int_dots(coded: &CodedRows, left: &[u32], right: &Packed, out: &mut [i32]) {
+    pub(super) unsafe fn int_dots(
+        coded: &CodedRows,
+        left: &[u32],
+        right: &Packed,
+        out: &mut [i32],
+    ) {
         let groups = right.padded() / GROUP;
         let mut i = 0;
         while i < left.len() {
@@ -313,23 +347,23 @@ mod vnni {
             let b: [__m512i; G] = std::array::from_fn(|g| unsafe {
                 _mm512_loadu_si512(groups[g].as_ptr().add(k * 64).cast())
             });
-            for m in 0..M {
-                let four = &rows[m][4 * k..4 * k + 4];
+            for (row, acc) in rows.iter().zip(acc.iter_mut()) {
+                let four = &row[4 * k..4 * k + 4];
                 let a = _mm512_set1_epi32(i32::from_le_bytes([four[0], four[1], four[2], four[3]]));
-                for g in 0..G {
-                    acc[m][g] = _mm512_dpbusd_epi32(acc[m][g], a, b[g]);
+                for (acc, &b) in acc.iter_mut().zip(&b) {
+                    *acc = _mm512_dpbusd_epi32(*acc, a, b);
                 }
             }
         }
-        for m in 0..M {
-            for g in 0..G {
+        for (m, acc) in acc.iter().enumerate() {
+            for (g, &acc) in acc.iter().enumerate() {
                 let col = (g0 + g) * GROUP;
                 let dst = &mut out[(i0 + m) * padded + col..(i0 + m) * padded + col + GROUP];
                 let offsets = &right.offsets[col..col + GROUP];
                 // SAFETY: both slices hold GROUP = 16 i32 values.
                 unsafe {
                     let corr = _mm512_loadu_si512(offsets.as_ptr().cast());
-                    _mm512_storeu_si512(dst.as_mut_ptr().cast(), _mm512_sub_epi32(acc[m][g], corr));
+                    _mm512_storeu_si512(dst.as_mut_ptr().cast(), _mm512_sub_epi32(acc, corr));
                 }
             }
         }
