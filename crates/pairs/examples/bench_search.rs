@@ -372,7 +372,8 @@ fn main() {
         let rss = peak_rss_mib();
         println!(
             "ivf probes={probes}: {secs:.2}s total (train {:.2}s, assign {:.2}s, join {:.2}s), {} pairs, \
-             cells={} largest_cell={} dot_products={} ({:.3}% of all pairs), peak RSS {rss:.0} MiB",
+             cells={} largest_cell={} dot_products={} ({:.3}% of all pairs), exact_scored={}, \
+             peak RSS {rss:.0} MiB",
             stats.train_time.as_secs_f64(),
             stats.assign_time.as_secs_f64(),
             stats.join_time.as_secs_f64(),
@@ -381,6 +382,7 @@ fn main() {
             stats.largest_cell,
             stats.dot_products,
             100.0 * stats.dot_products as f64 / (n as f64 * (n as f64 - 1.0) / 2.0),
+            stats.exact_scored,
         );
         runs.push((format!("IVF probes={probes}"), secs, pairs, rss));
     }

@@ -2,7 +2,7 @@
 //!
 //! Rows are split into blocks of [`ROW_BLOCK`] (one rayon task each). A task pairs its rows with
 //! every later row through the kernel's tiled product
-//! ([`super::kernel::for_each_product`]). Per pair the
+//! ([`super::kernel::for_each_product_portable`]). Per pair the
 //! arithmetic is exactly [`super::dot`]'s, so results are exact with respect to the crate's
 //! similarity.
 

@@ -9,21 +9,24 @@
 //! finds nearly all pairs at a small fraction of the all-pairs cost, with dense, cache-friendly
 //! dot products instead of pointer chasing.
 //!
-//! Steps: centroids are trained by a few rounds of spherical k-means on a seeded sample; every
-//! row is assigned to its nearest centroid (its home cell) and lists its `probes` nearest; each
-//! cell then scores the rows that probe it against the rows it holds, with the crate's kernel,
-//! so every reported similarity is exact and bit-identical to [`super::dot`]. A pair is found
-//! when either row probes the other's home cell. Everything is deterministic: the sample is
-//! seeded, sums run in a fixed order, and ties go to the lower cell, so the output does not
-//! depend on the thread count.
+//! Steps: every row is coded in 8 bits ([`super::quant`]); centroids are trained by a few
+//! rounds of spherical k-means on a seeded sample; every row is assigned to its nearest
+//! centroid (its home cell) and lists its `probes` nearest ([`super::assign`]: ranked by the
+//! codes, the best few rescored in f32); each cell then scores the rows that probe it against
+//! the rows it holds ([`super::join`]: a lossless filter on the codes, then the crate's f32
+//! kernel), so every reported similarity is exact and bit-identical to [`super::dot`]. A pair
+//! is found when either row probes the other's home cell. Everything is deterministic: the
+//! sample is seeded, sums run in a fixed order, integer scores are exact, and ties go to the
+//! lower cell, so the output does not depend on the thread count or on the CPU's features.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::kernel::for_each_product;
+use super::assign::{nearest_cells, Centroids};
+use super::join::join_cell;
+use super::quant::CodedRows;
 use super::{Candidate, IvfParams};
 use crate::rng::SplitMix64;
 
@@ -42,15 +45,17 @@ pub struct IvfStats {
     pub assign_time: Duration,
     /// Wall time of scoring rows against their probed cells, and collecting the pairs.
     pub join_time: Duration,
-    /// Row-to-row dot products computed in the join (the all-pairs search needs n(n-1)/2).
+    /// Row-to-row dot products computed in the join (the all-pairs search needs n(n-1)/2):
+    /// with 8-bit codes where the CPU has AVX-512 VNNI, else in f32.
     pub dot_products: u64,
+    /// Of those, the pairs also scored in f32: the pairs that the lossless 8-bit filter could
+    /// not rule out (all of them without VNNI).
+    pub exact_scored: u64,
 }
 
 /// Most cells a search uses, whatever [`IvfParams::cells`] asks: assigning a row costs one dot
 /// product per cell, so this caps the assignment and k-means training cost.
 pub const MAX_CELLS: usize = 1 << 16;
-/// Rows per rayon task when scoring rows against the centroids.
-const ASSIGN_BLOCK: usize = 64;
 /// Probing rows per join task; a large cell's queries are split so that the cores share it.
 const JOIN_CHUNK: usize = 2048;
 /// Training sample rows per cell.
@@ -93,12 +98,21 @@ pub(crate) fn ivf_pairs(
     }
 
     let started = Instant::now();
-    let centroids = train(vectors, dim, cells, params.train_iterations);
+    // 8-bit codes of every row, for ranking cells and filtering pairs (a quarter of the
+    // vectors' memory); every reported similarity is still computed in f32.
+    let coded = CodedRows::new(vectors, dim);
+    let centroids = train(vectors, dim, &coded, cells, params.train_iterations);
     stats.train_time = started.elapsed();
 
     let started = Instant::now();
     let all: Vec<u32> = (0..n as u32).collect();
-    let nearest = nearest_cells(vectors, dim, &all, &centroids, probes);
+    let nearest = nearest_cells(
+        vectors,
+        &coded,
+        &all,
+        &Centroids::new(&centroids, dim),
+        probes,
+    );
     let home: Vec<u32> = nearest.chunks_exact(probes).map(|p| p[0]).collect();
     let members = group(&home, cells, 1);
     let queries = group(&nearest, cells, probes);
@@ -122,22 +136,21 @@ pub(crate) fn ivf_pairs(
         .iter()
         .map(|(c, r)| (r.len() * members.of(*c).len()) as u64)
         .sum();
-    let found: Vec<Vec<Candidate>> = tasks
+    let found: Vec<_> = tasks
         .par_iter()
         .map(|(c, range)| {
-            let mut out = Vec::new();
             join_cell(
                 vectors,
                 dim,
+                Some(&coded),
                 &queries.of(*c)[range.clone()],
                 members.of(*c),
                 threshold,
-                &mut out,
-            );
-            out
+            )
         })
         .collect();
-    let mut pairs = found.concat();
+    stats.exact_scored = found.iter().map(|f| f.exact_scored).sum();
+    let mut pairs: Vec<Candidate> = found.into_iter().flat_map(|f| f.pairs).collect();
     pairs.par_sort_unstable_by_key(|c| (c.a, c.b));
     pairs.dedup_by_key(|c| (c.a, c.b));
     stats.join_time = started.elapsed();
@@ -147,7 +160,13 @@ pub(crate) fn ivf_pairs(
 /// Unit centroids from `iterations` rounds of spherical k-means on a seeded sample of
 /// `SAMPLE_PER_CELL * cells` rows (all rows when fewer), started from the sample's first rows.
 /// A cell that loses all its rows keeps its previous centroid.
-fn train(vectors: &[f32], dim: usize, cells: usize, iterations: usize) -> Vec<f32> {
+fn train(
+    vectors: &[f32],
+    dim: usize,
+    coded: &CodedRows,
+    cells: usize,
+    iterations: usize,
+) -> Vec<f32> {
     let n = vectors.len() / dim;
     let sample = seeded_sample(n, (cells * SAMPLE_PER_CELL).min(n));
     let row = |r: u32| &vectors[r as usize * dim..(r as usize + 1) * dim];
@@ -157,7 +176,7 @@ fn train(vectors: &[f32], dim: usize, cells: usize, iterations: usize) -> Vec<f3
         .copied()
         .collect();
     for _ in 0..iterations {
-        let nearest = nearest_cells(vectors, dim, &sample, &centroids, 1);
+        let nearest = nearest_cells(vectors, coded, &sample, &Centroids::new(&centroids, dim), 1);
         let by_cell = group(&nearest, cells, 1);
         centroids
             .par_chunks_mut(dim)
@@ -195,111 +214,6 @@ fn seeded_sample(n: usize, count: usize) -> Vec<u32> {
     }
     rows.truncate(count);
     rows
-}
-
-/// For each of `rows`, the `k` cells whose centroids score highest, best first (ties to the
-/// lower cell): `rows.len() * k` values.
-fn nearest_cells(
-    vectors: &[f32],
-    dim: usize,
-    rows: &[u32],
-    centroids: &[f32],
-    k: usize,
-) -> Vec<u32> {
-    let mut out = vec![0u32; rows.len() * k];
-    out.par_chunks_mut(ASSIGN_BLOCK * k)
-        .zip(rows.par_chunks(ASSIGN_BLOCK))
-        .for_each(|(dst, block)| {
-            let scores = score_block(vectors, dim, block, centroids);
-            let cells = centroids.len() / dim;
-            for (r, best) in dst.chunks_exact_mut(k).enumerate() {
-                top_k(&scores[r * cells..(r + 1) * cells], best);
-            }
-        });
-    out
-}
-
-/// The `best.len()` highest of `scores` by index into `best`, best first, ties to the lower index.
-fn top_k(scores: &[f32], best: &mut [u32]) {
-    let k = best.len();
-    // A min-heap of the best so far, keyed so that a lower index wins a tie.
-    let key = |c: usize| (OrdF32(scores[c]), Reverse(c as u32));
-    let mut heap: BinaryHeap<Reverse<(OrdF32, Reverse<u32>)>> = BinaryHeap::with_capacity(k + 1);
-    for c in 0..scores.len() {
-        if heap.len() < k {
-            heap.push(Reverse(key(c)));
-        } else if heap.peek().is_some_and(|Reverse(worst)| key(c) > *worst) {
-            heap.pop();
-            heap.push(Reverse(key(c)));
-        }
-    }
-    let sorted = heap.into_sorted_vec(); // ascending Reverse = best first
-    for (slot, Reverse((_, Reverse(c)))) in best.iter_mut().zip(sorted) {
-        *slot = c;
-    }
-}
-
-/// An f32 with a total order (`total_cmp`).
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct OrdF32(f32);
-
-impl Eq for OrdF32 {}
-
-impl PartialOrd for OrdF32 {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for OrdF32 {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
-    }
-}
-
-/// Scores of `rows` (at most [`ASSIGN_BLOCK`]) against every centroid, row-major.
-fn score_block(vectors: &[f32], dim: usize, rows: &[u32], centroids: &[f32]) -> Vec<f32> {
-    let cells = centroids.len() / dim;
-    let mut scores = vec![0.0f32; rows.len() * cells];
-    for_each_product(
-        dim,
-        rows.len(),
-        |i| &vectors[rows[i] as usize * dim..(rows[i] as usize + 1) * dim],
-        cells,
-        |j| &centroids[j * dim..(j + 1) * dim],
-        |i, j, sim| scores[i * cells + j] = sim,
-    );
-    scores
-}
-
-/// Scores the probing rows `queries` against the rows `members` of one cell, pushing each pair
-/// of distinct rows above `threshold` as `(min, max)`.
-fn join_cell(
-    vectors: &[f32],
-    dim: usize,
-    queries: &[u32],
-    members: &[u32],
-    threshold: f32,
-    out: &mut Vec<Candidate>,
-) {
-    let row = |r: u32| &vectors[r as usize * dim..(r as usize + 1) * dim];
-    for_each_product(
-        dim,
-        queries.len(),
-        |i| row(queries[i]),
-        members.len(),
-        |j| row(members[j]),
-        |i, j, sim| {
-            let (a, b) = (queries[i], members[j]);
-            if sim > threshold && a != b {
-                out.push(Candidate {
-                    a: a.min(b),
-                    b: a.max(b),
-                    target_sim: sim,
-                });
-            }
-        },
-    );
 }
 
 /// Rows grouped by cell (compressed sparse rows): `of(c)` lists, in ascending order, the row
@@ -341,13 +255,6 @@ mod tests {
     use super::*;
     use crate::search::exact::exact_pairs;
     use crate::synth::{clustered_unit_vectors, ClusteredSpec};
-
-    #[test]
-    fn top_k_is_best_first_with_ties_to_the_lower_cell() {
-        let mut best = [0u32; 3];
-        top_k(&[0.1, 0.5, 0.3, 0.5, -1.0, 0.3], &mut best);
-        assert_eq!(best, [1, 3, 2]);
-    }
 
     #[test]
     fn all_probes_is_exact_and_scores_are_bit_identical() {

@@ -5,11 +5,14 @@
 //! Vectors are one flat row-major `&[f32]` of `n * dim` values. Results are
 //! [`Candidate`]s with `a < b`, sorted by `target_sim` descending, then `a`, then `b`.
 
+mod assign;
 mod closure;
 mod exact;
 mod hnsw;
 mod ivf;
+mod join;
 mod kernel;
+mod quant;
 mod quantile;
 
 pub use hnsw::HnswStats;
@@ -21,10 +24,11 @@ use crate::PairsError;
 
 /// Row counts up to which [`Method::Auto`] uses the exact search; above, the partitioned search.
 ///
-/// Measured on 2 cores (AMD EPYC, threshold 0.9, d = 384, bench/RESULTS.md): on 24,794 COCO
-/// captions under minilm the exact search takes 3.0 s and IVF 1.1 s with recall 1.0; on 100k
-/// synthetic clustered rows exact 44 s, IVF 5.8 s (recall 0.99996); at 1M, exact about 4,700 s
-/// (extrapolated), IVF 114 s (recall 0.9988). Up to 50k rows the exact search costs seconds,
+/// Measured on 2 cores (threshold 0.9, d = 384, bench/RESULTS.md). On an AMD EPYC, before the
+/// 8-bit kernels: on 24,794 COCO captions under minilm the exact search takes 3.0 s and IVF
+/// 1.1 s with recall 1.0; on 100k synthetic clustered rows exact 44 s, IVF 5.8 s (recall
+/// 0.99996). At 1M rows on an Intel Xeon with AVX-512 VNNI, exact about 6,300 s
+/// (extrapolated), IVF 21–27 s (recall 0.9988). Up to 50k rows the exact search costs seconds,
 /// so it is kept there: it cannot miss a pair.
 pub const AUTO_EXACT_MAX_ROWS: usize = 50_000;
 
@@ -112,8 +116,10 @@ pub struct IvfParams {
 }
 
 impl Default for IvfParams {
-    /// 16 probes: recall 0.9988 on 1M clustered 384-d rows, 0.99996 at 100k, 1.0 on COCO
-    /// captions (8 probes: 0.995 at 1M; 32: 0.9998 at 1.6× the time; bench/RESULTS.md).
+    /// 16 probes: recall 0.9988 on 1M clustered 384-d rows (21–27 s on 2 cores with AVX-512
+    /// VNNI), 0.99996 at 100k, 1.0 on COCO captions (8 probes: 0.995 at 1M; 32: 0.9998;
+    /// bench/RESULTS.md; the probe sweep ran with the f32 join, whose pairs the current join
+    /// reproduces exactly).
     fn default() -> Self {
         Self {
             cells: 0,
