@@ -142,7 +142,7 @@ pub(crate) fn ivf_pairs(
             join_cell(
                 vectors,
                 dim,
-                Some(&coded),
+                &coded,
                 &queries.of(*c)[range.clone()],
                 members.of(*c),
                 threshold,

@@ -32,25 +32,23 @@ pub(crate) struct CellJoin {
 
 /// Scores the probing rows `queries` against the rows `members` of one cell, keeping each pair
 /// of distinct rows above `threshold` as `(min, max)` with its exact similarity. `coded` (the
-/// codes of every row) enables the coded filter where the CPU has VNNI.
+/// codes of every row) feeds the coded filter where the CPU has VNNI.
 pub(crate) fn join_cell(
     vectors: &[f32],
     dim: usize,
-    coded: Option<&CodedRows>,
+    coded: &CodedRows,
     queries: &[u32],
     members: &[u32],
     threshold: f32,
 ) -> CellJoin {
-    match coded {
-        Some(coded) if has_vnni() => join_coded(vectors, dim, coded, queries, members, threshold),
-        _ => {
-            let mut pairs = Vec::new();
-            join_f32(vectors, dim, queries, members, threshold, &mut pairs);
-            CellJoin {
-                pairs,
-                exact_scored: (queries.len() * members.len()) as u64,
-            }
-        }
+    if has_vnni() {
+        return join_coded(vectors, dim, coded, queries, members, threshold);
+    }
+    let mut pairs = Vec::new();
+    join_f32(vectors, dim, queries, members, threshold, &mut pairs);
+    CellJoin {
+        pairs,
+        exact_scored: (queries.len() * members.len()) as u64,
     }
 }
 
