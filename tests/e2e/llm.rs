@@ -377,6 +377,8 @@ fn explain_of_llm_functions_sends_no_request() {
         &[
             "EXPLAIN SELECT llm_judge(text_a, text_b) FROM pairs",
             "EXPLAIN SELECT llm_relevant('a dog', 'a cat', 'pets')",
+            "EXPLAIN SELECT text_a FROM pairs WHERE llm_relevant(text_a, text_b, 'pets')",
+            "EXPLAIN SELECT llm_relevant('pets', 'pets', 'pets') AS r, count(*) FROM pairs GROUP BY r",
             "EXPLAIN SELECT llm_summarize(text_a) FROM pairs",
             "EXPLAIN SELECT * FROM llm_categorize('pairs')",
             "EXPLAIN SELECT * FROM llm_generate('SELECT ''Counting'' AS category', n => 3)",
@@ -385,6 +387,19 @@ fn explain_of_llm_functions_sends_no_request() {
     );
     let plans = stdout(&explained);
     assert!(plans.contains("LookalikeTableFunctionExec"), "{plans}");
+    // The row-wise functions run as async UDFs: in a projection, a filter and a grouping.
+    for call in [
+        "expr=llm_judge(text_a@0, text_b@1)",
+        "expr=llm_relevant(text_a@0, text_b@1, pets)",
+        "expr=llm_relevant(pets, pets, pets)",
+    ] {
+        assert!(
+            plans.contains(&format!(
+                "AsyncFuncExec: async_expr=[async_expr(name=__async_fn_0, {call})]"
+            )),
+            "{call}: {plans}"
+        );
+    }
     assert_eq!(server.requests(), 0, "EXPLAIN sent a request");
     let ran = run(
         &server.url(),
@@ -398,5 +413,32 @@ fn explain_of_llm_functions_sends_no_request() {
         server.requests() > 0,
         "running the query reaches the endpoint"
     );
+    server.stop();
+}
+
+/// Generation streams by category: with one category's endpoint hanging, a `LIMIT` that the
+/// first category fills returns its rows, while the whole query fails naming the function.
+#[test]
+fn generation_streams_category_by_category() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let mut server = Server::start(|req: &Request| {
+        if req.last_message().contains("Failure Mode:\nGender") {
+            // Longer than the client's timeout (1 s) on every attempt.
+            return Reply::Slow(std::time::Duration::from_secs(30), String::new());
+        }
+        canned::clean(req)
+    });
+    let categories = "SELECT column1 AS category FROM (VALUES (''Counting''), (''Gender''))";
+    let first =
+        format!("SELECT category, text_a FROM llm_generate('{categories}', n => 5) LIMIT 3");
+    let out = stdout(&run(&server.url(), dir.path(), &cache, &[&first], &[]));
+    assert_eq!(
+        out,
+        "category,text_a\nCounting,one cat next to a red ball\nCounting,one cat next to a kite\nCounting,one cat next to a guitar\n"
+    );
+    let all = format!("SELECT count(*) FROM llm_generate('{categories}', n => 5)");
+    let err = stderr(&run(&server.url(), dir.path(), &cache, &[&all], &[]));
+    assert!(err.contains("llm_generate"), "{err}");
     server.stop();
 }

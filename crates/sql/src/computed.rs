@@ -20,14 +20,26 @@ use datafusion::physical_plan::{
     DisplayAs, DisplayFormatType, ExecutionPlan, Partitioning, PlanProperties,
     SendableRecordBatchStream,
 };
+use futures::stream::BoxStream;
+use futures::{StreamExt, TryStreamExt};
+
+/// The rows of a table function, in order: one batch, or one per part for work that has some
+/// parts before all (generation, category by category).
+pub type Batches = BoxStream<'static, Result<RecordBatch>>;
+
+/// The rows of work done in one piece.
+pub fn one_batch(batch: RecordBatch) -> Batches {
+    futures::stream::once(async move { Ok(batch) }).boxed()
+}
 
 /// The work behind one table function call.
 #[async_trait::async_trait]
 pub trait Compute: Debug + Send + Sync + 'static {
     /// The output schema, known while planning.
     fn schema(&self) -> SchemaRef;
-    /// The rows, computed when the plan executes.
-    async fn compute(&self, session: &dyn Session) -> Result<RecordBatch>;
+    /// The rows, computed when the plan executes: the first batch is awaited here, later ones
+    /// as the consumer asks for them.
+    async fn compute(&self, session: &dyn Session) -> Result<Batches>;
 }
 
 /// A [`Compute`] as a table: scanning it plans a [`ComputedExec`] and does no work.
@@ -70,7 +82,7 @@ impl<C: Compute> TableProvider for Computed<C> {
     }
 }
 
-/// Runs a [`Compute`] in `execute()`: one partition, one batch.
+/// Runs a [`Compute`] in `execute()`: one partition, streaming the job's batches.
 pub struct ComputedExec<C> {
     job: Arc<C>,
     state: SessionState,
@@ -165,21 +177,27 @@ impl<C: Compute> ExecutionPlan for ComputedExec<C> {
             self.projection.clone(),
         );
         let baseline = BaselineMetrics::new(&self.metrics, partition);
-        let batch = async move {
+        let schema = self.schema.clone();
+        // Time counts until the job's stream is open; its batches are counted as they leave.
+        let batches = async move {
             let timer = baseline.elapsed_compute().timer();
-            let batch = job.compute(&state).await?;
-            let batch = match projection {
-                Some(p) => batch.project(&p)?,
-                None => batch,
-            };
+            let batches = job.compute(&state).await?;
             timer.done();
-            baseline.record_output(batch.num_rows());
-            baseline.done();
-            Ok(batch)
+            let projected = batches.and_then(move |batch| {
+                let batch = match &projection {
+                    Some(p) => batch.project(p).map_err(Into::into),
+                    None => Ok(batch),
+                };
+                if let Ok(batch) = &batch {
+                    baseline.record_output(batch.num_rows());
+                }
+                futures::future::ready(batch)
+            });
+            Ok::<_, datafusion::error::DataFusionError>(projected)
         };
         Ok(Box::pin(RecordBatchStreamAdapter::new(
-            self.schema.clone(),
-            futures::stream::once(batch),
+            schema,
+            futures::stream::once(batches).try_flatten(),
         )))
     }
 

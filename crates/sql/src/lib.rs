@@ -95,6 +95,7 @@ impl Lookalike {
         let ctx: SessionContext = ctx
             .into_state_builder()
             .with_catalog_list(catalogs)
+            .with_physical_optimizer_rule(Arc::new(llm::AsyncLlmCalls))
             .build()
             .into();
         files

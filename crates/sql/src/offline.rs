@@ -5,13 +5,14 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::catalog::{Session, TableFunctionArgs, TableFunctionImpl, TableProvider};
 use datafusion::common::{plan_err, Result, ScalarValue};
 use lookalike_taxonomy::{FailureKind, GENERATED_KINDS};
 
-use crate::computed::{option_list, option_text, whole, CallArgs, Compute, Computed};
+use crate::computed::{
+    one_batch, option_list, option_text, whole, Batches, CallArgs, Compute, Computed,
+};
 use crate::llm::{generated_batch, generated_schema};
 
 const NAME: &str = "offline_generate";
@@ -90,7 +91,7 @@ impl Compute for OfflineGenerate {
         generated_schema()
     }
 
-    async fn compute(&self, session: &dyn Session) -> Result<RecordBatch> {
+    async fn compute(&self, session: &dyn Session) -> Result<Batches> {
         let rows = crate::source::text_rows(session, NAME, &self.source, &[&self.column]).await?;
         // Sorted and distinct, so the output depends on the corpus, not on its row order.
         let mut sentences: Vec<String> = rows
@@ -104,6 +105,6 @@ impl Compute for OfflineGenerate {
             .into_iter()
             .map(|p| (p.kind.name().to_string(), p.text_a, p.text_b))
             .collect();
-        generated_batch(&rows)
+        generated_batch(&rows).map(one_batch)
     }
 }

@@ -15,6 +15,9 @@ pub use judge::JUDGE_BATCH;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use futures::stream::{FuturesOrdered, Stream, StreamExt};
 
 use crate::error::Result;
 use crate::LlmClient;
@@ -29,15 +32,33 @@ impl LlmClient {
         what: &str,
         requests: impl IntoIterator<Item = impl Future<Output = T>>,
     ) -> Vec<T> {
-        let requests: Vec<_> = requests.into_iter().collect();
-        let (total, done) = (requests.len(), AtomicUsize::new(0));
+        self.settling(what, requests).collect().await
+    }
+
+    /// [`settled`](Self::settled) as a stream: the answers in the order of the requests, each
+    /// as soon as it and those before it have ended, while all of them are in flight (within
+    /// the client's concurrency limit). A consumer can act on the first answers of a long step;
+    /// polling the stream to its end runs every request to its end.
+    pub fn settling<'a, T: 'a, F: Future<Output = T> + 'a>(
+        &'a self,
+        what: &'a str,
+        requests: impl IntoIterator<Item = F>,
+    ) -> impl Stream<Item = T> + 'a {
+        let requests: Vec<F> = requests.into_iter().collect();
+        let total = requests.len();
+        let done = Arc::new(AtomicUsize::new(0));
         self.report(what, 0, total);
-        let counted = requests.into_iter().map(|request| async {
-            let answer = request.await;
-            self.report(what, done.fetch_add(1, Ordering::Relaxed) + 1, total);
-            answer
-        });
-        futures::future::join_all(counted).await
+        requests
+            .into_iter()
+            .map(move |request| {
+                let done = done.clone();
+                async move {
+                    let answer = request.await;
+                    self.report(what, done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                    answer
+                }
+            })
+            .collect::<FuturesOrdered<_>>()
     }
 }
 

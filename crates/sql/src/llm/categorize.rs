@@ -14,7 +14,7 @@ use datafusion::common::{plan_err, Result};
 use lookalike_llm::Category;
 
 use super::{exec_error, run, LlmService};
-use crate::computed::{option_text, whole, CallArgs, Compute, Computed};
+use crate::computed::{one_batch, option_text, whole, Batches, CallArgs, Compute, Computed};
 
 const NAME: &str = "llm_categorize";
 const USAGE: &str =
@@ -102,7 +102,7 @@ impl Compute for Categorize {
         categories_schema()
     }
 
-    async fn compute(&self, session: &dyn Session) -> Result<RecordBatch> {
+    async fn compute(&self, session: &dyn Session) -> Result<Batches> {
         let rows =
             crate::source::text_rows(session, NAME, &self.source, &[&self.a, &self.b]).await?;
         // Pairs with a NULL side say nothing; repeated pairs would only cost tokens.
@@ -122,7 +122,7 @@ impl Compute for Categorize {
             self.service.notes.push(format!(
                 "{NAME}: the source has no pairs, so no request was sent"
             ));
-            return categories_batch(&[]);
+            return categories_batch(&[]).map(one_batch);
         }
         let client = self.service.client(NAME)?;
         let json = self.json;
@@ -134,7 +134,7 @@ impl Compute for Categorize {
         })
         .await?;
         self.service.note(NAME);
-        categories_batch(&categories.map_err(|e| exec_error(NAME, e))?)
+        categories_batch(&categories.map_err(|e| exec_error(NAME, e))?).map(one_batch)
     }
 }
 

@@ -1,18 +1,20 @@
 //! `llm_generate(source [, options])`: MultiMon's generate step for every category of a table
 //! or query (columns `category` and, if present, `description`), optionally steered towards a
-//! domain. Categories are asked concurrently; a category whose answer holds no pair yields no
-//! rows and a note, and only when every category fails is it an error.
+//! domain. Categories are asked concurrently and their rows stream out in source order as the
+//! answers come; a category whose answer holds no pair yields no rows and a note, and only when
+//! every category fails is it an error.
 
 use std::sync::Arc;
 
 use datafusion::arrow::array::{ArrayRef, RecordBatch, StringArray};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::{Session, TableFunctionArgs, TableFunctionImpl, TableProvider};
-use datafusion::common::{exec_err, Result};
+use datafusion::common::{exec_err, DataFusionError, Result};
+use futures::StreamExt;
 use lookalike_llm::{Category, LlmError};
 
-use super::{exec_error, run, LlmService};
-use crate::computed::{option_text, whole, CallArgs, Compute, Computed};
+use super::{exec_error, spawn, LlmService};
+use crate::computed::{one_batch, option_text, whole, Batches, CallArgs, Compute, Computed};
 
 const NAME: &str = "llm_generate";
 const USAGE: &str =
@@ -133,20 +135,25 @@ impl Compute for Generate {
         generated_schema()
     }
 
-    async fn compute(&self, session: &dyn Session) -> Result<RecordBatch> {
+    /// Asks for every category at once and yields each category's pairs, in source order, as
+    /// soon as its answer and those before it are in: a consumer sees the first rows of a long
+    /// step early, and a `LIMIT` stops waiting without cancelling answers already paid for (a
+    /// driver on the LLM runtime runs every request to its end, into the cache).
+    async fn compute(&self, session: &dyn Session) -> Result<Batches> {
         let categories = self.categories(session).await?;
         if categories.is_empty() {
             self.service.notes.push(format!(
                 "{NAME}: the source has no categories, so no request was sent"
             ));
-            return generated_batch(&[]);
+            return generated_batch(&[]).map(one_batch);
         }
         let client = self.service.client(NAME)?;
         let (n, domain) = (self.n, self.domain.clone());
         let asked = categories.clone();
-        let answers = run(async move {
+        // Room for every answer, so the driver never waits on a slow or gone consumer.
+        let (sender, receiver) = tokio::sync::mpsc::channel(categories.len());
+        spawn(async move {
             let what = format!("asking the LLM for new pairs of {} categories", asked.len());
-            let progress = client.clone();
             let jobs = asked.iter().map(|category| {
                 let (client, domain) = (client.clone(), domain.clone());
                 async move {
@@ -156,32 +163,82 @@ impl Compute for Generate {
                     }
                 }
             });
-            progress.settled(&what, jobs).await
-        })
-        .await?;
-        self.service.note(NAME);
-        let mut rows = Vec::new();
-        let mut unparsable = Vec::new();
-        for (category, answer) in categories.iter().zip(answers) {
+            let mut answers = std::pin::pin!(client.settling(&what, jobs));
+            while let Some(answer) = answers.next().await {
+                let _ = sender.send(answer).await;
+            }
+        });
+        let answers = Answers {
+            receiver,
+            categories: categories.into_iter(),
+            rows: 0,
+            skipped: Vec::new(),
+            service: self.service.clone(),
+        };
+        Ok(futures::stream::unfold(Some(answers), Answers::next_batch).boxed())
+    }
+}
+
+/// The answers of a generation step, read in category order.
+struct Answers {
+    receiver: tokio::sync::mpsc::Receiver<lookalike_llm::Result<Vec<(String, String)>>>,
+    categories: std::vec::IntoIter<Category>,
+    /// Rows yielded so far.
+    rows: usize,
+    /// Why categories gave no pairs.
+    skipped: Vec<String>,
+    service: Arc<LlmService>,
+}
+
+impl Answers {
+    /// The next category's rows, skipping categories without pairs; at the end, the error
+    /// when every category failed, else a note for each skipped one. `None` state: ended.
+    async fn next_batch(state: Option<Self>) -> Option<(Result<RecordBatch>, Option<Self>)> {
+        let mut answers = state?;
+        loop {
+            let Some(answer) = answers.receiver.recv().await else {
+                return answers.finish().map(|error| (Err(error), None));
+            };
+            let Some(category) = answers.categories.next() else {
+                return Some((exec_err!("{NAME}: more answers than categories"), None));
+            };
             match answer {
-                Ok(pairs) => rows.extend(
-                    pairs
+                Ok(pairs) if pairs.is_empty() => continue,
+                Ok(pairs) => {
+                    answers.rows += pairs.len();
+                    let rows: Vec<_> = pairs
                         .into_iter()
-                        .map(|(a, b)| (category.name.clone(), a, b)),
-                ),
+                        .map(|(a, b)| (category.name.clone(), a, b))
+                        .collect();
+                    return Some((generated_batch(&rows), Some(answers)));
+                }
                 // One category's bad answer must not throw away the others'.
-                Err(e @ LlmError::NoPairs { .. }) => unparsable.push(e.to_string()),
-                Err(e) => return Err(exec_error(NAME, e)),
+                Err(e @ LlmError::NoPairs { .. }) => answers.skipped.push(e.to_string()),
+                Err(e) => return Some((Err(exec_error(NAME, e)), None)),
             }
         }
-        if rows.is_empty() && !unparsable.is_empty() {
-            return exec_err!("{NAME}: {}", unparsable.join("; "));
+    }
+
+    /// After the last answer: the error to end with, if any.
+    fn finish(self) -> Option<datafusion::error::DataFusionError> {
+        self.service.note(NAME);
+        if self.categories.len() > 0 {
+            return Some(DataFusionError::Execution(format!(
+                "{NAME}: the LLM task ended before answering for {} categories",
+                self.categories.len()
+            )));
         }
-        for message in unparsable {
+        if self.rows == 0 && !self.skipped.is_empty() {
+            return Some(DataFusionError::Execution(format!(
+                "{NAME}: {}",
+                self.skipped.join("; ")
+            )));
+        }
+        for message in self.skipped {
             self.service
                 .notes
                 .push(format!("{NAME}: skipped a category: {message}"));
         }
-        generated_batch(&rows)
+        None
     }
 }

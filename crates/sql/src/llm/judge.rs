@@ -9,19 +9,20 @@ use datafusion::arrow::array::{Array, AsArray, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{plan_err, Result};
+use datafusion::logical_expr::async_udf::AsyncScalarUDFImpl;
 use datafusion::logical_expr::{
     ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
 };
 use lookalike_llm::PairVerdict;
 
-use super::{block, exec_error, LlmService};
+use super::{block, exec_error, run, LlmService};
 use crate::docs;
 use crate::udf::is_string;
 
 const NAME: &str = "llm_judge";
 
 /// The SQL function `llm_judge`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LlmJudgeFunc {
     signature: Signature,
     service: Arc<LlmService>,
@@ -63,7 +64,27 @@ impl ScalarUDFImpl for LlmJudgeFunc {
         Ok(DataType::Utf8)
     }
 
+    // Only where DataFusion calls the function synchronously (see `AsyncLlmCalls`).
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let this = self.clone();
+        block(async move { this.evaluate(args).await })?
+    }
+
+    fn documentation(&self) -> Option<&Documentation> {
+        Some(docs::llm_judge())
+    }
+}
+
+#[async_trait::async_trait]
+impl AsyncScalarUDFImpl for LlmJudgeFunc {
+    async fn invoke_async_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        self.evaluate(args).await
+    }
+}
+
+impl LlmJudgeFunc {
+    /// One batch's answers: every valid row is asked at once, on the LLM runtime.
+    async fn evaluate(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let rows = args.number_rows;
         let arrays = ColumnarValue::values_to_arrays(&args.args)?;
         let (a, b) = (
@@ -83,7 +104,7 @@ impl ScalarUDFImpl for LlmJudgeFunc {
             .map(|&i| (a.value(i).to_string(), b.value(i).to_string()))
             .collect();
         let client = self.service.client(NAME)?;
-        let verdicts = block(async move { client.judge(&pairs).await })?;
+        let verdicts = run(async move { client.judge(&pairs).await }).await?;
         self.service.note(NAME);
         let verdicts = verdicts.map_err(|e| exec_error(NAME, e))?;
         let mut out: Vec<Option<&str>> = vec![None; rows];
@@ -91,10 +112,6 @@ impl ScalarUDFImpl for LlmJudgeFunc {
             out[i] = Some(v.unwrap_or(PairVerdict::Unsure).judgement());
         }
         Ok(ColumnarValue::Array(Arc::new(StringArray::from(out))))
-    }
-
-    fn documentation(&self) -> Option<&Documentation> {
-        Some(docs::llm_judge())
     }
 }
 

@@ -1,11 +1,13 @@
 //! The LLM functions: `llm_summarize` (aggregate), `llm_relevant` and `llm_judge` (scalar), `llm_categorize`
 //! and `llm_generate` (table functions), all through one [`LlmService`].
 //!
-//! DataFusion calls scalar and aggregate functions synchronously, while the client is async.
-//! Every request therefore runs on one process-wide runtime of its own, and a synchronous
-//! caller waits for it there; a table function, already async, just awaits it. That keeps the
+//! Every request runs on one process-wide runtime of its own. Table functions and the async
+//! form of the row-wise functions ([`AsyncLlmCalls`]) await it there; where DataFusion calls a
+//! function synchronously (an aggregate, a row-wise call outside a projection or filter), the
+//! caller's thread waits for it. That keeps the
 //! HTTP connection pool on one runtime, and never starts a runtime inside another.
 
+mod calls;
 mod categorize;
 mod generate;
 mod judge;
@@ -20,6 +22,7 @@ use datafusion::common::Result;
 use datafusion::error::DataFusionError;
 use lookalike_llm::{ClientStats, LlmClient, LlmConfig, LlmError};
 
+pub use calls::AsyncLlmCalls;
 pub use categorize::{categories_schema, LlmCategorizeFunc};
 pub use generate::{generated_batch, generated_schema, LlmGenerateFunc};
 pub use judge::LlmJudgeFunc;
@@ -180,6 +183,11 @@ pub async fn run<T: Send + 'static>(job: impl Future<Output = T> + Send + 'stati
         .spawn(job)
         .await
         .map_err(|e| DataFusionError::External(Box::new(e)))
+}
+
+/// Starts `job` on the LLM runtime and leaves it to run to its end.
+pub fn spawn(job: impl Future<Output = ()> + Send + 'static) {
+    runtime().spawn(job);
 }
 
 /// Waits for `job` on the LLM runtime, from synchronous code (UDFs): the calling thread

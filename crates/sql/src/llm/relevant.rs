@@ -8,18 +8,19 @@ use datafusion::arrow::array::{Array, AsArray, BooleanArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{plan_err, Result};
+use datafusion::logical_expr::async_udf::AsyncScalarUDFImpl;
 use datafusion::logical_expr::{
     ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
 };
 
-use super::{block, exec_error, LlmService};
+use super::{block, exec_error, run, LlmService};
 use crate::docs;
 use crate::udf::is_string;
 
 const NAME: &str = "llm_relevant";
 
 /// The SQL function `llm_relevant`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LlmRelevantFunc {
     signature: Signature,
     service: Arc<LlmService>,
@@ -61,7 +62,27 @@ impl ScalarUDFImpl for LlmRelevantFunc {
         Ok(DataType::Boolean)
     }
 
+    // Only where DataFusion calls the function synchronously (see `AsyncLlmCalls`).
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let this = self.clone();
+        block(async move { this.evaluate(args).await })?
+    }
+
+    fn documentation(&self) -> Option<&Documentation> {
+        Some(docs::llm_relevant())
+    }
+}
+
+#[async_trait::async_trait]
+impl AsyncScalarUDFImpl for LlmRelevantFunc {
+    async fn invoke_async_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        self.evaluate(args).await
+    }
+}
+
+impl LlmRelevantFunc {
+    /// One batch's answers: every valid row is asked at once, on the LLM runtime.
+    async fn evaluate(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let rows = args.number_rows;
         let arrays = ColumnarValue::values_to_arrays(&args.args)?;
         let columns: Vec<_> = arrays
@@ -91,7 +112,7 @@ impl ScalarUDFImpl for LlmRelevantFunc {
             )));
         }
         let client = self.service.client(NAME)?;
-        let answers = block(async move {
+        let answers = run(async move {
             let what = format!(
                 "asking the LLM whether {} pairs are relevant",
                 questions.len()
@@ -111,16 +132,13 @@ impl ScalarUDFImpl for LlmRelevantFunc {
                 .await
                 .into_iter()
                 .collect::<Result<Vec<_>, _>>()
-        })?;
+        })
+        .await?;
         self.service.note(NAME);
         let answers = answers.map_err(|e| exec_error(NAME, e))?;
         Ok(ColumnarValue::Array(std::sync::Arc::new(
             BooleanArray::from(answers),
         )))
-    }
-
-    fn documentation(&self) -> Option<&Documentation> {
-        Some(docs::llm_relevant())
     }
 }
 

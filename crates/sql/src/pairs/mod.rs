@@ -9,7 +9,6 @@ mod scrape;
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::{Session, TableFunctionArgs, TableFunctionImpl, TableProvider};
 use datafusion::common::{plan_err, Result};
@@ -17,7 +16,7 @@ use datafusion::common::{plan_err, Result};
 use lookalike_encode::EncoderRegistry;
 use lookalike_scrape::{Judge, Mode};
 
-use crate::computed::{CallArgs, Compute, Computed};
+use crate::computed::{one_batch, Batches, CallArgs, Compute, Computed};
 use crate::notes::Notes;
 
 /// Output column names.
@@ -151,9 +150,9 @@ impl Compute for PairsJob {
         pairs_schema()
     }
 
-    async fn compute(&self, session: &dyn Session) -> Result<RecordBatch> {
+    async fn compute(&self, session: &dyn Session) -> Result<Batches> {
         let (batch, report) = scrape::run(session, &self.request, self.registry.clone()).await?;
         self.notes.push(report.to_string());
-        Ok(batch)
+        Ok(one_batch(batch))
     }
 }
