@@ -1,6 +1,7 @@
 //! `lookalike model list|import|info`.
 
 use anyhow::Result;
+use lookalike_encode::import::{import_checkpoint_as, Precision, INT8_SUFFIX};
 use lookalike_encode::{Encoder, Models};
 
 use crate::args::{ModelArgs, ModelCommand};
@@ -27,7 +28,12 @@ pub fn run(args: &ModelArgs) -> Result<()> {
         ModelCommand::Import {
             checkpoint,
             out_dir,
+            int8,
         } => {
+            let precision = match int8 {
+                true => Precision::Int8,
+                false => Precision::F32,
+            };
             let started = std::time::Instant::now();
             let hf_dir = lookalike_encode::import::resolve_checkpoint(checkpoint)?;
             // `openai/clip-vit-large-patch14` lands in models/clip-vit-large-patch14.
@@ -35,16 +41,21 @@ pub fn run(args: &ModelArgs) -> Result<()> {
                 Some(dir) => dir.clone(),
                 None => {
                     let name = checkpoint.trim_end_matches('/').rsplit('/').next();
-                    models.dir().join(name.unwrap_or(checkpoint))
+                    let name = name.unwrap_or(checkpoint);
+                    match precision {
+                        Precision::F32 => models.dir().join(name),
+                        Precision::Int8 => models.dir().join(format!("{name}{INT8_SUFFIX}")),
+                    }
                 }
             };
             eprintln!("importing {} → {}", hf_dir.display(), out_dir.display());
-            let report = lookalike_encode::import::import_checkpoint(&hf_dir, &out_dir)?;
+            let report = import_checkpoint_as(&hf_dir, &out_dir, precision)?;
             println!(
-                "imported {} ({:?}, {} parameters) → {}: dim {}, max {} tokens, {} MB, {:.1}s",
+                "imported {} ({:?}, {} parameters, {} int8 layers) → {}: dim {}, max {} tokens, {} MB, {:.1}s",
                 report.architecture,
                 report.family,
                 report.parameters,
+                report.quantized_layers,
                 out_dir.display(),
                 report.dim,
                 report.max_tokens,

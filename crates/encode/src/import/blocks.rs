@@ -123,6 +123,11 @@ impl Layers {
             x = self.residual(g, w, sizes, &name(self.feed_forward_norm), x, |g, x| {
                 let up = linear(g, w, &name(self.up), h, inner, x)?;
                 let activated = sizes.act.apply(g, &up);
+                // An int8 import keeps this layer in f32: it reads the activation's output,
+                // whose few large values make one uint8 scale per batch too coarse for the
+                // rest (mpnet: cosine to the f32 model down to 0.83 with it quantized, 0.98
+                // without; bench/RESULTS.md).
+                g.keep_precise(&format!("{}.weight", name(self.down)));
                 linear(g, w, &name(self.down), inner, h, &activated)
             })?;
         }

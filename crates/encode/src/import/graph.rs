@@ -15,7 +15,7 @@ use prost::Message;
 use super::checkpoint::Source;
 use super::onnx::{
     AttributeProto, Dim, GraphProto, ModelProto, NodeProto, OperatorSetIdProto, TensorProto,
-    ValueInfoProto, FLOAT, INT64,
+    ValueInfoProto, FLOAT, INT64, INT8,
 };
 
 /// ONNX IR version 8 (ONNX 1.10+), which every ONNX Runtime this project loads reads.
@@ -27,6 +27,8 @@ const GRAPH_INITIALIZER: u32 = 5;
 const TENSOR_RAW_DATA: u32 = 9;
 /// `ModelProto.graph`.
 const MODEL_GRAPH: u32 = 7;
+/// ONNX Runtime's contrib operators (`DynamicQuantizeMatMul`), opset 1.
+const MICROSOFT: &str = "com.microsoft";
 
 /// Where an initializer's bytes come from.
 enum Data<'a> {
@@ -69,6 +71,8 @@ pub struct Graph<'a> {
     /// scalars and shapes, and one initializer serves them all.
     constants: HashMap<(i32, Vec<i64>, Vec<u8>), String>,
     parameters: usize,
+    /// Weights [`Graph::quantize_linear_weights`] leaves in f32.
+    precise: HashSet<String>,
 }
 
 impl<'a> Graph<'a> {
@@ -119,6 +123,7 @@ impl<'a> Graph<'a> {
             name: Some(out),
             op_type: Some(op.to_string()),
             attribute,
+            domain: None,
         });
     }
 
@@ -176,6 +181,64 @@ impl<'a> Graph<'a> {
         name
     }
 
+    /// Keeps the weight initializer `name` in f32 when the graph is quantized.
+    pub fn keep_precise(&mut self, name: &str) {
+        self.precise.insert(name.to_string());
+    }
+
+    /// Rewrites every `MatMul` by a 2-D checkpoint weight (the `Linear` layers), except those kept
+    /// precise, as ONNX Runtime's
+    /// `DynamicQuantizeMatMul`: the weight in int8, symmetric, one scale per output column; the
+    /// activations quantized to uint8 per batch at run time, so the product runs as u8·s8
+    /// integer dot products (VNNI where the CPU has it). Everything else stays f32. Returns how
+    /// many layers were quantized.
+    pub fn quantize_linear_weights(&mut self) -> usize {
+        let mut uses: HashMap<&str, usize> = HashMap::new();
+        for input in self.nodes.iter().flat_map(|n| &n.input) {
+            *uses.entry(input.as_str()).or_default() += 1;
+        }
+        let weights: HashMap<String, usize> = self
+            .initializers
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| matches!(&i.data, Data::Weight(src) if src.dims().len() == 2))
+            .filter_map(|(at, i)| {
+                let name = i.header.name.clone()?;
+                (uses.get(name.as_str()) == Some(&1)).then_some((name, at))
+            })
+            .collect();
+        let mut quantized = Vec::new();
+        for (n, node) in self.nodes.iter().enumerate() {
+            if node.op_type.as_deref() == Some("MatMul")
+                && node.input.len() == 2
+                && !self.precise.contains(&node.input[1])
+            {
+                if let Some(&at) = weights.get(&node.input[1]) {
+                    quantized.push((n, at));
+                }
+            }
+        }
+        for &(n, at) in &quantized {
+            let Data::Weight(src) = &self.initializers[at].data else {
+                unreachable!("only checkpoint weights were chosen")
+            };
+            let dims = src.dims();
+            let columns = dims[1] as usize;
+            let mut scratch = Vec::new();
+            let (codes, scales) = quantize_columns(src.f32_le_bytes(&mut scratch), columns);
+            let init = &mut self.initializers[at];
+            init.header.data_type = Some(INT8);
+            init.data = Data::Owned(codes);
+            let base = format!("{}.scale", self.nodes[n].input[1]);
+            let scale = self.const_f32(&base, &[columns], &scales);
+            let node = &mut self.nodes[n];
+            node.op_type = Some("DynamicQuantizeMatMul".into());
+            node.domain = Some(MICROSOFT.into());
+            node.input.push(scale);
+        }
+        quantized.len()
+    }
+
     /// Number of checkpoint parameters the graph holds.
     pub fn parameters(&self) -> usize {
         self.parameters
@@ -183,6 +246,20 @@ impl<'a> Graph<'a> {
 
     /// Writes the model; returns the bytes written.
     pub fn write(self, mut out: impl Write) -> io::Result<u64> {
+        let mut opsets = vec![OperatorSetIdProto {
+            domain: Some(String::new()),
+            version: Some(OPSET),
+        }];
+        if self
+            .nodes
+            .iter()
+            .any(|n| n.domain.as_deref() == Some(MICROSOFT))
+        {
+            opsets.push(OperatorSetIdProto {
+                domain: Some(MICROSOFT.into()),
+                version: Some(1),
+            });
+        }
         let small = GraphProto {
             node: self.nodes,
             name: Some("lookalike".into()),
@@ -202,10 +279,7 @@ impl<'a> Graph<'a> {
                 .sum::<usize>();
         let model = ModelProto {
             ir_version: Some(IR_VERSION),
-            opset_import: vec![OperatorSetIdProto {
-                domain: Some(String::new()),
-                version: Some(OPSET),
-            }],
+            opset_import: opsets,
             producer_name: Some("lookalike".into()),
             producer_version: Some(env!("CARGO_PKG_VERSION").into()),
             graph: None,
@@ -236,11 +310,72 @@ impl<'a> Graph<'a> {
     }
 }
 
+/// A row-major `[rows, columns]` f32 matrix (little-endian bytes) as int8 codes and one scale
+/// per column: `w ≈ code × scale`, with `scale = max |w| / 127` over the column.
+fn quantize_columns(f32_le: &[u8], columns: usize) -> (Vec<u8>, Vec<f32>) {
+    let values: Vec<f32> = f32_le
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    let mut scales = vec![0.0f32; columns];
+    for row in values.chunks_exact(columns) {
+        for (scale, &w) in scales.iter_mut().zip(row) {
+            *scale = scale.max(w.abs());
+        }
+    }
+    for scale in &mut scales {
+        *scale = if *scale > 0.0 { *scale / 127.0 } else { 1.0 };
+    }
+    let codes = values
+        .chunks_exact(columns)
+        .flat_map(|row| {
+            row.iter()
+                .zip(&scales)
+                .map(|(&w, &scale)| (w / scale).round().clamp(-127.0, 127.0) as i8 as u8)
+        })
+        .collect();
+    (codes, scales)
+}
+
 fn tensor_header(name: &str, data_type: i32, dims: &[i64]) -> TensorProto {
     TensorProto {
         dims: dims.to_vec(),
         data_type: Some(data_type),
         name: Some(name.to_string()),
         raw_data: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quantize_columns;
+
+    /// Every weight comes back within half a step of its column's scale; a column of zeros
+    /// gets scale 1 and codes 0 rather than a division by zero.
+    #[test]
+    fn columns_quantize_within_half_a_step() {
+        let (rows, columns) = (5, 3);
+        let values: Vec<f32> = (0..rows * columns)
+            .map(|i| match i % columns {
+                2 => 0.0,
+                c => ((i * 37 % 11) as f32 - 5.0) * 0.1 * (c + 1) as f32,
+            })
+            .collect();
+        let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+        let (codes, scales) = quantize_columns(&bytes, columns);
+        assert_eq!(scales[2], 1.0);
+        for (i, (&w, &code)) in values.iter().zip(&codes).enumerate() {
+            let scale = scales[i % columns];
+            let back = code as i8 as f32 * scale;
+            assert!(
+                (back - w).abs() <= scale / 2.0 + 1e-7,
+                "{w} came back as {back}"
+            );
+        }
+        let max0 = values
+            .iter()
+            .step_by(columns)
+            .fold(0.0f32, |m, w| m.max(w.abs()));
+        assert_eq!(scales[0], max0 / 127.0);
     }
 }

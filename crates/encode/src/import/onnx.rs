@@ -7,6 +7,8 @@
 
 /// `TensorProto.DataType.FLOAT`.
 pub const FLOAT: i32 = 1;
+/// `TensorProto.DataType.INT8`.
+pub const INT8: i32 = 3;
 /// `TensorProto.DataType.INT64`.
 pub const INT64: i32 = 7;
 
@@ -67,6 +69,9 @@ pub struct NodeProto {
     pub op_type: Option<String>,
     #[prost(message, repeated, tag = "5")]
     pub attribute: Vec<AttributeProto>,
+    /// The operator's domain; `None` for the default ONNX domain.
+    #[prost(string, optional, tag = "7")]
+    pub domain: Option<String>,
 }
 
 /// A named attribute; `type` says which value field is set.
@@ -228,6 +233,7 @@ mod tests {
             name: Some("matmul_0".into()),
             op_type: Some("MatMul".into()),
             attribute: vec![attr_int("axis", 0), attr_ints("perm", &[0, 2, 1, 3])],
+            domain: None,
         };
         let weight = TensorProto {
             dims: vec![2, 1],

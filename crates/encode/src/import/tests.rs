@@ -79,6 +79,62 @@ fn tiny_bert(dir: &Path, intermediate_in_config: usize) {
     .unwrap();
 }
 
+/// An int8 import rewrites the attention and up-projection `Linear`s as ONNX Runtime's
+/// `DynamicQuantizeMatMul` (int8 weights, one scale per column), keeps the down-projection in
+/// f32, declares the contrib domain, and says so in the manifest.
+#[test]
+fn tiny_bert_imports_in_int8() {
+    let hf = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    tiny_bert(hf.path(), 8);
+    let out_dir = out.path().join("tiny-int8");
+    let report = import_checkpoint_as(hf.path(), &out_dir, Precision::Int8).unwrap();
+    // q, k, v, attention out and up; not down.
+    assert_eq!(report.quantized_layers, 5);
+    let bytes = std::fs::read(out_dir.join("model.onnx")).unwrap();
+    let model = ModelProto::decode(bytes.as_slice()).unwrap();
+    assert!(model
+        .opset_import
+        .iter()
+        .any(|o| o.domain.as_deref() == Some("com.microsoft") && o.version == Some(1)));
+    let graph = model.graph.unwrap();
+    let quantized: Vec<_> = graph
+        .node
+        .iter()
+        .filter(|n| n.op_type.as_deref() == Some("DynamicQuantizeMatMul"))
+        .collect();
+    assert_eq!(quantized.len(), 5);
+    assert!(quantized
+        .iter()
+        .all(|n| n.domain.as_deref() == Some("com.microsoft") && n.input.len() == 3));
+    let init = |name: &str| {
+        graph
+            .initializer
+            .iter()
+            .find(|i| i.name.as_deref() == Some(name))
+            .unwrap()
+    };
+    let up = init("encoder.layer.0.intermediate.dense.weight");
+    assert_eq!((up.data_type, up.dims.as_slice()), (Some(3), &[4, 8][..]));
+    assert_eq!(
+        init("encoder.layer.0.intermediate.dense.weight.scale").dims,
+        [8]
+    );
+    let down = init("encoder.layer.0.output.dense.weight");
+    assert_eq!(
+        down.data_type,
+        Some(onnx::FLOAT),
+        "the down-projection stays f32"
+    );
+    let manifest: Manifest =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join(MANIFEST_FILE)).unwrap())
+            .unwrap();
+    assert!(manifest.source.unwrap()["precision"]
+        .as_str()
+        .unwrap()
+        .starts_with("int8"));
+}
+
 #[test]
 fn tiny_bert_imports() {
     let hf = tempfile::tempdir().unwrap();
