@@ -13,6 +13,9 @@
 --   * the structural judge (failure_kind): aligns the two texts and answers changes_meaning
 --     only when an edit visibly changes a picture, same when only wording differs, and
 --     uncertain otherwise (its `verdict` column).
+-- The target first embeds every text with its int8 import (when `lookalike setup` wrote one),
+-- then only the texts of pairs within a margin of the threshold with itself, so the pairs and
+-- similarities are the f32 model's (@first_pass 'f32' embeds every text with the target).
 -- A reference encoder shares the target's bag-of-words blind spots (role swaps, left/right,
 -- swapped attributes score high under both), so the pipeline keeps what either judge flags,
 -- except pairs the structural judge confidently reads as the same picture. Uncertain pairs are
@@ -20,7 +23,8 @@
 
 CREATE OR REPLACE TABLE candidates AS
 SELECT * FROM lookalike_pairs('corpus', @column, @target, @reference,
-                              threshold => @threshold, gap => @gap, mode => 'candidates');
+                              threshold => @threshold, gap => @gap, mode => 'candidates',
+                              first_pass => @first_pass);
 
 CREATE OR REPLACE TABLE failures AS
 SELECT * FROM candidates WHERE flagged_by IS NOT NULL;

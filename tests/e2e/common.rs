@@ -30,13 +30,14 @@ pub fn skip(why: &str) {
     eprintln!("skipping: {why}");
 }
 
-/// A models directory holding the installed minilm and mpnet and a freshly imported tiny CLIP.
+/// A models directory holding the installed minilm and mpnet (and their int8 imports) and a
+/// freshly imported tiny CLIP.
 pub fn models() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("lookalike-e2e-models-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        for name in ["minilm", "mpnet"] {
+        for name in ["minilm", "mpnet", "minilm-int8", "mpnet-int8"] {
             let installed = root().join("models").join(name);
             if installed.exists() && !dir.join(name).exists() {
                 std::os::unix::fs::symlink(&installed, dir.join(name)).unwrap();

@@ -72,6 +72,9 @@ pub struct AuditConfig {
     pub threshold: f32,
     /// The reference judge's gap.
     pub gap: f32,
+    /// Embed every text with the target itself, without the int8 first pass (slower, for a
+    /// target whose int8 import strays more than the first pass's margin).
+    pub f32_only: bool,
     /// Who judges meaning.
     pub judge: Judge,
     /// Generated pairs per category.
@@ -100,6 +103,7 @@ impl Default for AuditConfig {
             reference: Some(defaults::REFERENCE.to_string()),
             threshold: defaults::threshold(),
             gap: defaults::gap(),
+            f32_only: false,
             judge: Judge::default(),
             per_category: defaults::PER_CATEGORY,
             seed: defaults::SEED,
@@ -153,6 +157,10 @@ impl AuditConfig {
             ("column", text(Some(column))),
             ("threshold", ScalarValue::Float32(Some(self.threshold))),
             ("gap", ScalarValue::Float32(Some(self.gap))),
+            (
+                "first_pass",
+                text(Some(if self.f32_only { "f32" } else { "default" })),
+            ),
             (
                 "per_category",
                 ScalarValue::Int64(Some(self.per_category as i64)),

@@ -252,6 +252,11 @@ pub struct AuditArgs {
     /// The reference judge flags a pair when target − reference similarity exceeds this.
     #[arg(long, default_value_t = defaults::gap())]
     pub gap: f32,
+    /// Embed every text with the target itself, without the int8 first pass (which embeds
+    /// every text with the target's int8 import, then only the texts of pairs near the
+    /// threshold with the target; same pairs, faster).
+    #[arg(long)]
+    pub f32_only: bool,
     /// Who judges whether a candidate pair differs in meaning: `structural` (offline, WordNet
     /// and rules) or `llm` (the endpoint reads every pair the structural judge does not call the
     /// same, and confirms generated pairs).
@@ -324,6 +329,11 @@ pub struct ScrapeArgs {
     /// The pair search: auto, exact, ivf or hnsw.
     #[arg(long, default_value = "auto")]
     pub method: String,
+    /// Embed every text with the target itself, without the int8 first pass (which embeds
+    /// every text with the target's int8 import, then only the texts of pairs near the
+    /// threshold with the target; same pairs, faster).
+    #[arg(long)]
+    pub f32_only: bool,
     /// The Parquet file to write.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -361,8 +371,13 @@ pub enum ModelCommand {
         /// openai/clip-vit-large-patch14) found in the local Hugging Face cache
         /// ($HF_HUB_CACHE, $HF_HOME/hub or ~/.cache/huggingface/hub).
         checkpoint: String,
-        /// The model directory to write (default: NAME in the models directory).
+        /// The model directory to write (default: NAME in the models directory, NAME-int8
+        /// with --int8).
         out_dir: Option<PathBuf>,
+        /// Write the Linear layers' weights in int8 (ONNX Runtime's DynamicQuantizeMatMul): a
+        /// faster, approximate model for first passes, never the model under audit.
+        #[arg(long)]
+        int8: bool,
     },
     /// Show a model's manifest, dimension, pooling and identity.
     Info {

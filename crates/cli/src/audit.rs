@@ -36,6 +36,7 @@ pub async fn run(session: &Lookalike, args: &AuditArgs) -> Result<()> {
         reference: Some(args.reference.clone()).filter(|r| !r.eq_ignore_ascii_case("none")),
         threshold: args.threshold,
         gap: args.gap,
+        f32_only: args.f32_only,
         judge: match args.judge {
             JudgeChoice::Structural => Judge::Structural,
             JudgeChoice::Llm => Judge::Llm,

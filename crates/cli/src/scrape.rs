@@ -12,13 +12,15 @@ use crate::shell::{run_sql, Printer};
 
 const SCRAPE: &str = "CREATE OR REPLACE TABLE failures AS \
     SELECT * FROM lookalike_pairs('corpus', @column, @target, @reference, \
-                                  threshold => @threshold, gap => @gap, judge => @judge, method => @method) \
+                                  threshold => @threshold, gap => @gap, judge => @judge, method => @method, \
+                                  first_pass => @first_pass) \
     ORDER BY target_sim DESC, id_a, id_b";
 
 /// The same with a quantile of the corpus's own similarities as the threshold.
 const SCRAPE_QUANTILE: &str = "CREATE OR REPLACE TABLE failures AS \
     SELECT * FROM lookalike_pairs('corpus', @column, @target, @reference, \
-                                  quantile => @quantile, gap => @gap, judge => @judge, method => @method) \
+                                  quantile => @quantile, gap => @gap, judge => @judge, method => @method, \
+                                  first_pass => @first_pass) \
     ORDER BY target_sim DESC, id_a, id_b";
 
 const SUMMARY: &str =
@@ -58,6 +60,10 @@ pub async fn run(session: &Lookalike, args: &ScrapeArgs, printer: &Printer) -> R
     variables.set("gap", ScalarValue::Float32(Some(args.gap)))?;
     variables.set("judge", text(judge))?;
     variables.set("method", text(&args.method))?;
+    variables.set(
+        "first_pass",
+        text(if args.f32_only { "f32" } else { "default" }),
+    )?;
     let scrape = match args.quantile {
         Some(q) => {
             variables.set("quantile", ScalarValue::Float64(Some(q)))?;

@@ -27,6 +27,9 @@ mod report;
 mod run;
 
 pub use corpus::Corpus;
-pub use options::{Judge, Mode, ScrapeOptions, Threshold, QUANTILE_SAMPLE_PAIRS, QUANTILE_SEED};
+pub use options::{
+    FirstPass, Judge, Mode, ScrapeOptions, Threshold, INT8_MARGIN, QUANTILE_SAMPLE_PAIRS,
+    QUANTILE_SEED,
+};
 pub use report::ScrapeReport;
 pub use run::{scrape, FlaggedBy, ScrapeError, ScrapedPair};

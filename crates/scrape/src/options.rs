@@ -38,6 +38,29 @@ pub enum Threshold {
     Quantile(f64),
 }
 
+/// The margin below the threshold at which an int8 first pass keeps candidates. Calibrated on
+/// COCO val under minilm (bench/RESULTS.md): over the 12,740 pairs it proposes, the int8
+/// import's similarities stray from the f32 model's by at most 0.022, and every f32 pair above
+/// 0.9 is above 0.88 under int8; 0.04 keeps them all with room, and the report warns when a
+/// corpus shows more than two thirds of it.
+pub const INT8_MARGIN: f32 = 0.04;
+
+/// How the target's pairs are found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FirstPass {
+    /// The target embeds every text.
+    F32,
+    /// The target's int8 import (`NAME-int8`, written by `lookalike setup` or `model import
+    /// --int8`) embeds every text and finds the pairs above the threshold less `margin`; the
+    /// target itself then embeds only the texts of those pairs and decides exactly, so the pairs
+    /// and similarities are the f32 model's whenever the int8 error stays within the margin.
+    /// Without an int8 import, or with a quantile threshold, the scrape runs as [`FirstPass::F32`].
+    Int8 {
+        /// How far below the threshold the first pass looks.
+        margin: f32,
+    },
+}
+
 /// Every option of a scrape, resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScrapeOptions {
@@ -54,6 +77,8 @@ pub struct ScrapeOptions {
     pub judge: Judge,
     /// Most pairs returned.
     pub limit: Option<usize>,
+    /// How the target's pairs are found.
+    pub first_pass: FirstPass,
 }
 
 impl Default for ScrapeOptions {
@@ -68,6 +93,9 @@ impl Default for ScrapeOptions {
             mode: Mode::Failures,
             judge: Judge::Either,
             limit: None,
+            first_pass: FirstPass::Int8 {
+                margin: INT8_MARGIN,
+            },
         }
     }
 }

@@ -4,6 +4,21 @@ use std::fmt;
 
 use lookalike_pairs::Method;
 
+/// What an int8 first pass did.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FirstPassReport {
+    /// The int8 model.
+    pub model: String,
+    /// How far below the threshold it looked.
+    pub margin: f32,
+    /// Its pairs above the threshold less the margin.
+    pub candidates: usize,
+    /// The texts of those pairs, then embedded by the target.
+    pub texts: usize,
+    /// The largest difference between its similarity and the target's over its pairs.
+    pub strayed: f32,
+}
+
 /// What a scrape did: rows read, texts dropped, pairs found and dropped, who flagged what.
 /// Its `Display` is the one-line note `lookalike_pairs` prints after a query.
 #[derive(Debug, Clone, Default)]
@@ -15,6 +30,7 @@ pub struct ScrapeReport {
     pub(crate) distinct_texts: usize,
     pub(crate) threshold: f32,
     pub(crate) method: Option<Method>,
+    pub(crate) first_pass: Option<FirstPassReport>,
     pub(crate) above_threshold: usize,
     pub(crate) normalized_equal: usize,
     pub(crate) repeated_pairs: usize,
@@ -37,6 +53,21 @@ impl fmt::Display for ScrapeReport {
             Some(_) => "exact",
             None => "no",
         };
+        if let Some(p) = &self.first_pass {
+            write!(
+                f,
+                "{} first pass: {} pairs above the threshold less {}, straying from the target by at most {:.4}, {} texts embedded by the target; ",
+                p.model, p.candidates, p.margin, p.strayed, p.texts
+            )?;
+            // Past two thirds of the margin, a pair just below the lowered threshold may have
+            // been lost: say so, and how to be sure.
+            if p.strayed > p.margin * 2.0 / 3.0 {
+                write!(
+                    f,
+                    "WARNING: that is close to the margin, so a pair may have been missed (rerun with first_pass => 'f32' or --f32-only to be sure); "
+                )?;
+            }
+        }
         write!(
             f,
             "{method} search: {} pairs above {:.4}; ",

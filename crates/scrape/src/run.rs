@@ -1,13 +1,15 @@
 //! The scrape itself: embed, search, dedup, judge.
 
+use lookalike_encode::import::INT8_SUFFIX;
 use lookalike_encode::{EncodeError, EncoderRegistry};
 use lookalike_pairs::{
     dedup_pairs, dot, find_pairs_with_report, sample_similarity_quantile, Candidate, PairsError,
 };
 use lookalike_taxonomy::{failure_kind, FailureKind, Judgement};
 
+use crate::report::FirstPassReport;
 use crate::{
-    Corpus, Judge, Mode, ScrapeOptions, ScrapeReport, Threshold, QUANTILE_SAMPLE_PAIRS,
+    Corpus, FirstPass, Judge, Mode, ScrapeOptions, ScrapeReport, Threshold, QUANTILE_SAMPLE_PAIRS,
     QUANTILE_SEED,
 };
 
@@ -92,24 +94,17 @@ pub fn scrape(
     if texts.len() < 2 {
         return Ok(Vec::new());
     }
-    let vectors = embed(registry, target, texts.iter())?;
-    let dim = vectors.len() / texts.len();
-    let threshold = match options.threshold {
-        Threshold::Value(t) => t,
-        Threshold::Quantile(q) => {
-            sample_similarity_quantile(&vectors, dim, q, QUANTILE_SAMPLE_PAIRS, QUANTILE_SEED)?
+    let found = match (options.first_pass, options.threshold) {
+        (FirstPass::Int8 { margin }, Threshold::Value(threshold)) => {
+            match int8_sibling(registry, target) {
+                Some(first) => two_pass(
+                    registry, target, &first, texts, threshold, margin, options, report,
+                )?,
+                None => one_pass(registry, target, texts, options, report)?,
+            }
         }
+        _ => one_pass(registry, target, texts, options, report)?,
     };
-    report.threshold = threshold;
-    let searching = format!(
-        "searching pairs above {threshold} among {} texts",
-        texts.len()
-    );
-    registry.progress(&searching, 0, 1);
-    let (found, search) = find_pairs_with_report(&vectors, dim, threshold, &options.search)?;
-    registry.progress(&searching, 1, 1);
-    drop(vectors);
-    report.method = Some(search.method);
     report.above_threshold = found.len();
     let (kept, dedup) = dedup_pairs(&found, texts)?;
     report.normalized_equal = dedup.normalized_equal;
@@ -123,7 +118,7 @@ pub fn scrape(
         None => None,
     };
     let mut rule = options.rule.clone();
-    rule.target_threshold = threshold;
+    rule.target_threshold = report.threshold;
 
     let mut out = Vec::new();
     let judging = format!("judging {} candidate pairs", kept.len());
@@ -168,6 +163,119 @@ pub fn scrape(
     registry.progress(&judging, kept.len(), kept.len());
     report.returned = out.len();
     Ok(out)
+}
+
+/// The pairs above the threshold, every text embedded by the target.
+fn one_pass(
+    registry: &EncoderRegistry,
+    target: &str,
+    texts: &[String],
+    options: &ScrapeOptions,
+    report: &mut ScrapeReport,
+) -> Result<Vec<Candidate>, ScrapeError> {
+    let vectors = embed(registry, target, texts.iter())?;
+    let dim = vectors.len() / texts.len();
+    let threshold = match options.threshold {
+        Threshold::Value(t) => t,
+        Threshold::Quantile(q) => {
+            sample_similarity_quantile(&vectors, dim, q, QUANTILE_SAMPLE_PAIRS, QUANTILE_SEED)?
+        }
+    };
+    report.threshold = threshold;
+    search(registry, &vectors, dim, threshold, options, report)
+}
+
+/// The pairs above `threshold`, found by the int8 import `first` above `threshold - margin`,
+/// then decided by the target on the texts of those candidates alone. The second search sees
+/// every pair among those texts, so it returns exactly the pairs (and similarities) of a
+/// one-pass scrape, unless the int8 model strays by more than the margin.
+#[allow(clippy::too_many_arguments)]
+fn two_pass(
+    registry: &EncoderRegistry,
+    target: &str,
+    first: &str,
+    texts: &[String],
+    threshold: f32,
+    margin: f32,
+    options: &ScrapeOptions,
+    report: &mut ScrapeReport,
+) -> Result<Vec<Candidate>, ScrapeError> {
+    report.threshold = threshold;
+    let rough = embed(registry, first, texts.iter())?;
+    let dim = rough.len() / texts.len();
+    let lowered = (threshold - margin).max(-1.0);
+    let candidates = search(registry, &rough, dim, lowered, options, report)?;
+    drop(rough);
+    let mut needed: Vec<u32> = candidates.iter().flat_map(|p| [p.a, p.b]).collect();
+    needed.sort_unstable();
+    needed.dedup();
+    let mut first_pass = FirstPassReport {
+        model: first.to_string(),
+        margin,
+        candidates: candidates.len(),
+        texts: needed.len(),
+        strayed: 0.0,
+    };
+    if needed.len() < 2 {
+        report.first_pass = Some(first_pass);
+        return Ok(Vec::new());
+    }
+    let vectors = embed(registry, target, needed.iter().map(|&i| &texts[i as usize]))?;
+    let dim = vectors.len() / needed.len();
+    // How far the int8 model strayed on the pairs it proposed: the check that its margin held
+    // with room on this corpus (the report names it, and warns when it comes close).
+    let row = |id: u32| {
+        let i = needed
+            .binary_search(&id)
+            .expect("every candidate's ids were embedded");
+        &vectors[i * dim..(i + 1) * dim]
+    };
+    let strayed = candidates
+        .iter()
+        .map(|p| (p.target_sim - dot(row(p.a), row(p.b))).abs())
+        .fold(0.0f32, f32::max);
+    first_pass.strayed = strayed;
+    report.first_pass = Some(first_pass);
+    let mut found = search(registry, &vectors, dim, threshold, options, report)?;
+    // Back to corpus indices: `needed` is sorted, so a < b still holds.
+    for pair in &mut found {
+        pair.a = needed[pair.a as usize];
+        pair.b = needed[pair.b as usize];
+    }
+    Ok(found)
+}
+
+/// The target's int8 import, when one is installed from the same checkpoint.
+fn int8_sibling(registry: &EncoderRegistry, target: &str) -> Option<String> {
+    let name = format!("{target}{INT8_SUFFIX}");
+    let models = registry.models();
+    let (f32_model, int8_model) = (models.open(target).ok()?, models.open(&name).ok()?);
+    let origin = |m: &lookalike_encode::ModelDir| {
+        let source = m.manifest.source.as_ref()?;
+        Some((
+            source.get("checkpoint")?.clone(),
+            source.get("config")?.clone(),
+        ))
+    };
+    (origin(&f32_model)? == origin(&int8_model)?).then_some(name)
+}
+
+/// The pairs above `threshold` among `vectors`.
+fn search(
+    registry: &EncoderRegistry,
+    vectors: &[f32],
+    dim: usize,
+    threshold: f32,
+    options: &ScrapeOptions,
+    report: &mut ScrapeReport,
+) -> Result<Vec<Candidate>, ScrapeError> {
+    let rows = vectors.len() / dim.max(1);
+    let searching = format!("searching pairs above {threshold} among {rows} texts");
+    registry.progress(&searching, 0, 1);
+    let (found, search) = find_pairs_with_report(vectors, dim, threshold, &options.search)?;
+    registry.progress(&searching, 1, 1);
+    report.method = Some(search.method);
+    Ok(found)
 }
 
 /// The texts' vectors under `model`, contiguous.

@@ -3,7 +3,7 @@
 use crate::computed::{option_list, option_text};
 use datafusion::common::{plan_err, Result, ScalarValue};
 use lookalike_pairs::{Method, Quantization, MULTIMON_EXCLUDED_PHRASES};
-use lookalike_scrape::{Judge, Mode, ScrapeOptions, Threshold};
+use lookalike_scrape::{FirstPass, Judge, Mode, ScrapeOptions, Threshold, INT8_MARGIN};
 
 /// Every option of a call: the scrape's, and where the source's ids are.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -15,7 +15,7 @@ pub struct PairsOptions {
 }
 
 /// The option names.
-pub const KEYS: [&str; 16] = [
+pub const KEYS: [&str; 18] = [
     "threshold",
     "quantile",
     "gap",
@@ -32,7 +32,17 @@ pub const KEYS: [&str; 16] = [
     "judge",
     "limit",
     "id",
+    "first_pass",
+    "margin",
 ];
+
+/// The margin an int8 first pass already has, else the default one.
+fn first_pass_margin(first_pass: &FirstPass) -> f32 {
+    match first_pass {
+        FirstPass::Int8 { margin } => *margin,
+        FirstPass::F32 => INT8_MARGIN,
+    }
+}
 
 /// Resolves the named options (`exclude` takes a list of phrases, `'default'` or `'none'`).
 pub fn parse(items: &[(String, ScalarValue)]) -> Result<PairsOptions> {
@@ -98,6 +108,20 @@ pub fn parse(items: &[(String, ScalarValue)]) -> Result<PairsOptions> {
                     "default" | "multimon" => MULTIMON_EXCLUDED_PHRASES.iter().map(|p| p.to_string()).collect(),
                     "none" => Vec::new(),
                     _ => vec![value.to_string()],
+                }
+            }
+            "first_pass" => {
+                options.scrape.first_pass = match value.to_ascii_lowercase().as_str() {
+                    "default" => ScrapeOptions::default().first_pass,
+                    "f32" | "none" => FirstPass::F32,
+                    "int8" => FirstPass::Int8 { margin: first_pass_margin(&options.scrape.first_pass) },
+                    _ => return plan_err!("lookalike_pairs: first_pass => '{value}' is not int8 or f32"),
+                }
+            }
+            "margin" => {
+                let margin = number(0.0, 1.0)? as f32;
+                if let FirstPass::Int8 { margin: m } = &mut options.scrape.first_pass {
+                    *m = margin;
                 }
             }
             "mode" => {
