@@ -403,6 +403,20 @@ fn int8_first_pass_finds_exactly_the_f32_pairs() {
         exact.lines().count()
     );
     assert_eq!(exact, two_pass);
+    // In failures mode the reference's int8 import decides which pairs need mpnet's exact
+    // cosine: the rows, reference cosines included, are the same.
+    for judge in ["reference", "either"] {
+        let failures = |first_pass: &str| {
+            format!("SELECT id_a, id_b, target_sim, reference_sim, flagged_by FROM lookalike_pairs('corpus', 'text', 'minilm', 'mpnet', judge => '{judge}', first_pass => '{first_pass}') ORDER BY target_sim DESC, id_a, id_b")
+        };
+        let exact = sql(&failures("f32"), &["-t", &captions()], None);
+        assert!(exact.lines().count() > 2, "{judge}: {exact}");
+        assert_eq!(
+            exact,
+            sql(&failures("int8"), &["-t", &captions()], None),
+            "{judge}"
+        );
+    }
     let note = stderr_of(&["--format", "csv", "-t", &captions(), "-c", &query("int8")]);
     assert!(
         note.contains("minilm-int8 first pass: ") && !note.contains("WARNING"),

@@ -196,6 +196,28 @@ impl EncoderRegistry {
             .clone())
     }
 
+    /// Whether the cache holds a vector of model `name` for every one of `texts` (a model is
+    /// loaded only when it has never been, to learn its identity).
+    pub fn all_cached(&self, name: &str, texts: &[&str]) -> crate::Result<bool> {
+        let loaded = self.get(name)?;
+        let mut slot = loaded.cache.lock().unwrap();
+        if slot.is_none() {
+            if let Some(root) = &self.cache_root {
+                *slot = Some(ModelCache::open(root, loaded.identity(), loaded.dim())?);
+            }
+        }
+        Ok(slot
+            .as_ref()
+            .is_some_and(|cache| texts.iter().all(|t| cache.get(&text_hash(t)).is_some())))
+    }
+
+    /// Lets go of model `name` (its ONNX Runtime sessions and cache handle) once no caller
+    /// holds it: a pipeline that is done with one model frees its memory before loading the
+    /// next. A later [`get`](Self::get) loads it again.
+    pub fn release(&self, name: &str) {
+        self.loaded.lock().unwrap().remove(name);
+    }
+
     /// Per-model totals of cached, computed and truncated texts since the session began.
     pub fn stats(&self) -> HashMap<String, EmbedStats> {
         self.stats.lock().unwrap().clone()

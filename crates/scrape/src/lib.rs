@@ -22,6 +22,7 @@
 #![deny(missing_docs)]
 
 mod corpus;
+mod first_pass;
 mod options;
 mod report;
 mod run;
@@ -29,7 +30,7 @@ mod run;
 pub use corpus::Corpus;
 pub use options::{
     FirstPass, Judge, Mode, ScrapeOptions, Threshold, INT8_MARGIN, QUANTILE_SAMPLE_PAIRS,
-    QUANTILE_SEED,
+    QUANTILE_SEED, REFERENCE_INT8_MARGIN,
 };
 pub use report::ScrapeReport;
 pub use run::{scrape, FlaggedBy, ScrapeError, ScrapedPair};

@@ -31,6 +31,8 @@ pub struct ScrapeReport {
     pub(crate) threshold: f32,
     pub(crate) method: Option<Method>,
     pub(crate) first_pass: Option<FirstPassReport>,
+    /// The reference's int8 first pass: `candidates` are the pairs given its exact cosine.
+    pub(crate) reference_first_pass: Option<FirstPassReport>,
     pub(crate) above_threshold: usize,
     pub(crate) normalized_equal: usize,
     pub(crate) repeated_pairs: usize,
@@ -78,6 +80,19 @@ impl fmt::Display for ScrapeReport {
             "dropped {} equal after normalising case, spacing and punctuation and {} repeats; ",
             self.normalized_equal, self.repeated_pairs
         )?;
+        if let Some(p) = &self.reference_first_pass {
+            write!(
+                f,
+                "{} first pass: {} pairs the reference could flag or that are returned, straying from the reference by at most {:.4} on them (margin {}); ",
+                p.model, p.candidates, p.strayed, p.margin
+            )?;
+            if p.strayed > p.margin * 2.0 / 3.0 {
+                write!(
+                    f,
+                    "WARNING: that is close to the margin, so a flag may have been missed (rerun with first_pass => 'f32' or --f32-only to be sure); "
+                )?;
+            }
+        }
         write!(
             f,
             "reference embedded {} texts; flagged {} by the reference gap, {} by the structural judge; {} rows returned",

@@ -7,7 +7,7 @@ use lookalike_pairs::{
 };
 use lookalike_taxonomy::{failure_kind, FailureKind, Judgement};
 
-use crate::report::FirstPassReport;
+use crate::first_pass::{all_cached, int8_sibling, reference_two_pass, target_two_pass};
 use crate::{
     Corpus, FirstPass, Judge, Mode, ScrapeOptions, ScrapeReport, Threshold, QUANTILE_SAMPLE_PAIRS,
     QUANTILE_SEED,
@@ -95,9 +95,12 @@ pub fn scrape(
         return Ok(Vec::new());
     }
     let found = match (options.first_pass, options.threshold) {
-        (FirstPass::Int8 { margin }, Threshold::Value(threshold)) => {
+        // A target whose vectors are all cached already has what a first pass would save.
+        (FirstPass::Int8 { margin }, Threshold::Value(threshold))
+            if !all_cached(registry, target, texts.iter())? =>
+        {
             match int8_sibling(registry, target) {
-                Some(first) => two_pass(
+                Some(first) => target_two_pass(
                     registry, target, &first, texts, threshold, margin, options, report,
                 )?,
                 None => one_pass(registry, target, texts, options, report)?,
@@ -110,25 +113,37 @@ pub fn scrape(
     report.normalized_equal = dedup.normalized_equal;
     report.repeated_pairs = dedup.duplicate;
 
+    // The target's sessions are done: free them before the reference loads (a cold scrape's
+    // peak is the reference's sessions plus whatever is still held).
+    registry.release(target);
+    registry.release(&format!("{target}{INT8_SUFFIX}"));
+
+    let mut rule = options.rule.clone();
+    rule.target_threshold = report.threshold;
+    let judging = format!("judging {} candidate pairs", kept.len());
+    let verdicts: Vec<_> = kept
+        .iter()
+        .enumerate()
+        .map(|(i, pair)| {
+            if i % JUDGE_PROGRESS_EVERY == 0 {
+                registry.progress(&judging, i, kept.len());
+            }
+            failure_kind(&texts[pair.a as usize], &texts[pair.b as usize])
+        })
+        .collect();
+    registry.progress(&judging, kept.len(), kept.len());
+
     // The reference only ever sees texts that are in a candidate pair.
     let reference_sims = match reference {
-        Some(model) => Some(reference_similarities(
-            registry, model, &kept, texts, report,
+        Some(model) => Some(reference_stage(
+            registry, model, &kept, &verdicts, texts, &rule, options, report,
         )?),
         None => None,
     };
-    let mut rule = options.rule.clone();
-    rule.target_threshold = report.threshold;
 
     let mut out = Vec::new();
-    let judging = format!("judging {} candidate pairs", kept.len());
-    for (i, pair) in kept.iter().enumerate() {
-        if i % JUDGE_PROGRESS_EVERY == 0 {
-            registry.progress(&judging, i, kept.len());
-        }
-        let (a, b) = (&texts[pair.a as usize], &texts[pair.b as usize]);
+    for (i, (pair, verdict)) in kept.iter().zip(verdicts).enumerate() {
         let reference_sim = reference_sims.as_ref().map(|s| s[i]);
-        let verdict = failure_kind(a, b);
         // The reference gap is MultiMon's judge; a pair the structural judge confidently reads
         // as the same picture is no failure whatever the reference says.
         let by_reference = reference_sim.is_some()
@@ -160,7 +175,6 @@ pub fn scrape(
             flagged_by: FlaggedBy::of(by_reference, by_structure),
         });
     }
-    registry.progress(&judging, kept.len(), kept.len());
     report.returned = out.len();
     Ok(out)
 }
@@ -185,83 +199,8 @@ fn one_pass(
     search(registry, &vectors, dim, threshold, options, report)
 }
 
-/// The pairs above `threshold`, found by the int8 import `first` above `threshold - margin`,
-/// then decided by the target on the texts of those candidates alone. The second search sees
-/// every pair among those texts, so it returns exactly the pairs (and similarities) of a
-/// one-pass scrape, unless the int8 model strays by more than the margin.
-#[allow(clippy::too_many_arguments)]
-fn two_pass(
-    registry: &EncoderRegistry,
-    target: &str,
-    first: &str,
-    texts: &[String],
-    threshold: f32,
-    margin: f32,
-    options: &ScrapeOptions,
-    report: &mut ScrapeReport,
-) -> Result<Vec<Candidate>, ScrapeError> {
-    report.threshold = threshold;
-    let rough = embed(registry, first, texts.iter())?;
-    let dim = rough.len() / texts.len();
-    let lowered = (threshold - margin).max(-1.0);
-    let candidates = search(registry, &rough, dim, lowered, options, report)?;
-    drop(rough);
-    let mut needed: Vec<u32> = candidates.iter().flat_map(|p| [p.a, p.b]).collect();
-    needed.sort_unstable();
-    needed.dedup();
-    let mut first_pass = FirstPassReport {
-        model: first.to_string(),
-        margin,
-        candidates: candidates.len(),
-        texts: needed.len(),
-        strayed: 0.0,
-    };
-    if needed.len() < 2 {
-        report.first_pass = Some(first_pass);
-        return Ok(Vec::new());
-    }
-    let vectors = embed(registry, target, needed.iter().map(|&i| &texts[i as usize]))?;
-    let dim = vectors.len() / needed.len();
-    // How far the int8 model strayed on the pairs it proposed: the check that its margin held
-    // with room on this corpus (the report names it, and warns when it comes close).
-    let row = |id: u32| {
-        let i = needed
-            .binary_search(&id)
-            .expect("every candidate's ids were embedded");
-        &vectors[i * dim..(i + 1) * dim]
-    };
-    let strayed = candidates
-        .iter()
-        .map(|p| (p.target_sim - dot(row(p.a), row(p.b))).abs())
-        .fold(0.0f32, f32::max);
-    first_pass.strayed = strayed;
-    report.first_pass = Some(first_pass);
-    let mut found = search(registry, &vectors, dim, threshold, options, report)?;
-    // Back to corpus indices: `needed` is sorted, so a < b still holds.
-    for pair in &mut found {
-        pair.a = needed[pair.a as usize];
-        pair.b = needed[pair.b as usize];
-    }
-    Ok(found)
-}
-
-/// The target's int8 import, when one is installed from the same checkpoint.
-fn int8_sibling(registry: &EncoderRegistry, target: &str) -> Option<String> {
-    let name = format!("{target}{INT8_SUFFIX}");
-    let models = registry.models();
-    let (f32_model, int8_model) = (models.open(target).ok()?, models.open(&name).ok()?);
-    let origin = |m: &lookalike_encode::ModelDir| {
-        let source = m.manifest.source.as_ref()?;
-        Some((
-            source.get("checkpoint")?.clone(),
-            source.get("config")?.clone(),
-        ))
-    };
-    (origin(&f32_model)? == origin(&int8_model)?).then_some(name)
-}
-
 /// The pairs above `threshold` among `vectors`.
-fn search(
+pub(crate) fn search(
     registry: &EncoderRegistry,
     vectors: &[f32],
     dim: usize,
@@ -279,7 +218,7 @@ fn search(
 }
 
 /// The texts' vectors under `model`, contiguous.
-fn embed<'a>(
+pub(crate) fn embed<'a>(
     registry: &EncoderRegistry,
     model: &str,
     texts: impl Iterator<Item = &'a String>,
@@ -292,20 +231,65 @@ fn embed<'a>(
         .collect())
 }
 
-/// The reference cosine of each pair, embedding only the texts that are in a pair.
-fn reference_similarities(
+/// The reference cosines of a scrape's pairs: with an int8 first pass in failures mode, exact
+/// only where they can matter; else exact for all.
+#[allow(clippy::too_many_arguments)]
+fn reference_stage(
+    registry: &EncoderRegistry,
+    model: &str,
+    pairs: &[Candidate],
+    verdicts: &[lookalike_taxonomy::Verdict],
+    texts: &[String],
+    rule: &lookalike_pairs::PairRule,
+    options: &ScrapeOptions,
+    report: &mut ScrapeReport,
+) -> Result<Vec<f32>, ScrapeError> {
+    let needed = texts_of(pairs);
+    if let (FirstPass::Int8 { .. }, Mode::Failures) = (options.first_pass, options.mode) {
+        if !all_cached(registry, model, needed.iter().map(|&i| &texts[i as usize]))? {
+            if let Some(first) = int8_sibling(registry, model) {
+                // Pairs returned whatever the reference says need its exact value to show.
+                let returned_anyway: Vec<bool> = verdicts
+                    .iter()
+                    .map(|v| options.judge != Judge::Reference && v.changes_meaning)
+                    .collect();
+                return reference_two_pass(
+                    registry,
+                    model,
+                    &first,
+                    pairs,
+                    texts,
+                    rule,
+                    &returned_anyway,
+                    report,
+                );
+            }
+        }
+    }
+    let (sims, embedded) = reference_similarities(registry, model, pairs, texts)?;
+    report.reference_texts = embedded;
+    Ok(sims)
+}
+
+/// The sorted, distinct text indices of `pairs`.
+pub(crate) fn texts_of(pairs: &[Candidate]) -> Vec<u32> {
+    let mut needed: Vec<u32> = pairs.iter().flat_map(|p| [p.a, p.b]).collect();
+    needed.sort_unstable();
+    needed.dedup();
+    needed
+}
+
+/// The cosine of each pair under `model`, embedding only the texts that are in a pair; and how
+/// many texts that was.
+pub(crate) fn reference_similarities(
     registry: &EncoderRegistry,
     model: &str,
     pairs: &[Candidate],
     texts: &[String],
-    report: &mut ScrapeReport,
-) -> Result<Vec<f32>, ScrapeError> {
-    let mut needed: Vec<u32> = pairs.iter().flat_map(|p| [p.a, p.b]).collect();
-    needed.sort_unstable();
-    needed.dedup();
-    report.reference_texts = needed.len();
+) -> Result<(Vec<f32>, usize), ScrapeError> {
+    let needed = texts_of(pairs);
     if needed.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), 0));
     }
     let vectors = embed(registry, model, needed.iter().map(|&i| &texts[i as usize]))?;
     let dim = vectors.len() / needed.len();
@@ -315,5 +299,8 @@ fn reference_similarities(
             .expect("every pair's ids were embedded");
         &vectors[i * dim..(i + 1) * dim]
     };
-    Ok(pairs.iter().map(|p| dot(row(p.a), row(p.b))).collect())
+    Ok((
+        pairs.iter().map(|p| dot(row(p.a), row(p.b))).collect(),
+        needed.len(),
+    ))
 }
