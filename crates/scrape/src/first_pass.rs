@@ -94,7 +94,7 @@ pub(crate) fn reference_two_pass(
                     .is_failure()
         })
         .collect();
-    let subset: Vec<Candidate> = exact.iter().map(|&i| pairs[i].clone()).collect();
+    let subset: Vec<Candidate> = exact.iter().map(|&i| pairs[i]).collect();
     let (precise, embedded) = reference_similarities(registry, model, &subset, texts)?;
     let mut strayed = 0.0f32;
     for (&i, &r) in exact.iter().zip(&precise) {
