@@ -4,10 +4,10 @@
 
 use lookalike_encode::import::INT8_SUFFIX;
 use lookalike_encode::EncoderRegistry;
-use lookalike_pairs::{dot, Candidate, PairRule};
+use lookalike_pairs::{Candidate, PairRule};
 
 use crate::report::FirstPassReport;
-use crate::run::{embed, reference_similarities, search, texts_of, ScrapeError};
+use crate::run::{embed, reference_similarities, search, PairTexts, ScrapeError};
 use crate::{ScrapeOptions, ScrapeReport, REFERENCE_INT8_MARGIN};
 
 /// The pairs above `threshold`, found by the int8 import `first` above `threshold - margin`,
@@ -31,39 +31,36 @@ pub(crate) fn target_two_pass(
     let lowered = (threshold - margin).max(-1.0);
     let candidates = search(registry, &rough, dim, lowered, options, report)?;
     drop(rough);
-    let needed = texts_of(&candidates);
-    let mut first_pass = FirstPassReport {
+    let embedded = PairTexts::embed(registry, target, &candidates, texts)?;
+    // How far the int8 model strayed on the pairs it proposed: the check that its margin held
+    // with room on this corpus (the report names it, and warns when it comes close).
+    let strayed = candidates
+        .iter()
+        .zip(embedded.cosines(&candidates))
+        .map(|(p, exact)| (p.target_sim - exact).abs())
+        .fold(0.0f32, f32::max);
+    report.first_pass = Some(FirstPassReport {
         model: first.to_string(),
         margin,
         candidates: candidates.len(),
-        texts: needed.len(),
-        strayed: 0.0,
-    };
-    if needed.len() < 2 {
-        report.first_pass = Some(first_pass);
+        texts: embedded.ids.len(),
+        strayed,
+    });
+    if embedded.ids.len() < 2 {
         return Ok(Vec::new());
     }
-    let vectors = embed(registry, target, needed.iter().map(|&i| &texts[i as usize]))?;
-    let dim = vectors.len() / needed.len();
-    // How far the int8 model strayed on the pairs it proposed: the check that its margin held
-    // with room on this corpus (the report names it, and warns when it comes close).
-    let row = |id: u32| {
-        let i = needed
-            .binary_search(&id)
-            .expect("every candidate's ids were embedded");
-        &vectors[i * dim..(i + 1) * dim]
-    };
-    let strayed = candidates
-        .iter()
-        .map(|p| (p.target_sim - dot(row(p.a), row(p.b))).abs())
-        .fold(0.0f32, f32::max);
-    first_pass.strayed = strayed;
-    report.first_pass = Some(first_pass);
-    let mut found = search(registry, &vectors, dim, threshold, options, report)?;
-    // Back to corpus indices: `needed` is sorted, so a < b still holds.
+    let mut found = search(
+        registry,
+        &embedded.vectors,
+        embedded.dim,
+        threshold,
+        options,
+        report,
+    )?;
+    // Back to corpus indices: `ids` is sorted, so a < b still holds.
     for pair in &mut found {
-        pair.a = needed[pair.a as usize];
-        pair.b = needed[pair.b as usize];
+        pair.a = embedded.ids[pair.a as usize];
+        pair.b = embedded.ids[pair.b as usize];
     }
     Ok(found)
 }

@@ -244,9 +244,14 @@ fn reference_stage(
     options: &ScrapeOptions,
     report: &mut ScrapeReport,
 ) -> Result<Vec<f32>, ScrapeError> {
-    let needed = texts_of(pairs);
     if let (FirstPass::Int8 { .. }, Mode::Failures) = (options.first_pass, options.mode) {
-        if !all_cached(registry, model, needed.iter().map(|&i| &texts[i as usize]))? {
+        let mut needed: Vec<&String> = pairs
+            .iter()
+            .flat_map(|p| [&texts[p.a as usize], &texts[p.b as usize]])
+            .collect();
+        needed.sort_unstable();
+        needed.dedup();
+        if !all_cached(registry, model, needed.into_iter())? {
             if let Some(first) = int8_sibling(registry, model) {
                 // Pairs returned whatever the reference says need its exact value to show.
                 let returned_anyway: Vec<bool> = verdicts
@@ -271,12 +276,49 @@ fn reference_stage(
     Ok(sims)
 }
 
-/// The sorted, distinct text indices of `pairs`.
-pub(crate) fn texts_of(pairs: &[Candidate]) -> Vec<u32> {
-    let mut needed: Vec<u32> = pairs.iter().flat_map(|p| [p.a, p.b]).collect();
-    needed.sort_unstable();
-    needed.dedup();
-    needed
+/// The vectors, under one model, of the texts that appear in some pairs.
+pub(crate) struct PairTexts {
+    /// The texts' corpus indices, sorted and distinct.
+    pub ids: Vec<u32>,
+    /// Their vectors, contiguous, in `ids` order.
+    pub vectors: Vec<f32>,
+    pub dim: usize,
+}
+
+impl PairTexts {
+    /// Embeds the texts of `pairs` (each once) with `model`.
+    pub fn embed(
+        registry: &EncoderRegistry,
+        model: &str,
+        pairs: &[Candidate],
+        texts: &[String],
+    ) -> Result<PairTexts, ScrapeError> {
+        let mut ids: Vec<u32> = pairs.iter().flat_map(|p| [p.a, p.b]).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(PairTexts {
+                ids,
+                vectors: Vec::new(),
+                dim: 0,
+            });
+        }
+        let vectors = embed(registry, model, ids.iter().map(|&i| &texts[i as usize]))?;
+        let dim = vectors.len() / ids.len();
+        Ok(PairTexts { ids, vectors, dim })
+    }
+
+    /// The cosine of each of `pairs`, whose texts must be among these.
+    pub fn cosines(&self, pairs: &[Candidate]) -> Vec<f32> {
+        let row = |id: u32| {
+            let i = self
+                .ids
+                .binary_search(&id)
+                .expect("every pair's texts were embedded");
+            &self.vectors[i * self.dim..(i + 1) * self.dim]
+        };
+        pairs.iter().map(|p| dot(row(p.a), row(p.b))).collect()
+    }
 }
 
 /// The cosine of each pair under `model`, embedding only the texts that are in a pair; and how
@@ -287,20 +329,6 @@ pub(crate) fn reference_similarities(
     pairs: &[Candidate],
     texts: &[String],
 ) -> Result<(Vec<f32>, usize), ScrapeError> {
-    let needed = texts_of(pairs);
-    if needed.is_empty() {
-        return Ok((Vec::new(), 0));
-    }
-    let vectors = embed(registry, model, needed.iter().map(|&i| &texts[i as usize]))?;
-    let dim = vectors.len() / needed.len();
-    let row = |id: u32| {
-        let i = needed
-            .binary_search(&id)
-            .expect("every pair's ids were embedded");
-        &vectors[i * dim..(i + 1) * dim]
-    };
-    Ok((
-        pairs.iter().map(|p| dot(row(p.a), row(p.b))).collect(),
-        needed.len(),
-    ))
+    let embedded = PairTexts::embed(registry, model, pairs, texts)?;
+    Ok((embedded.cosines(pairs), embedded.ids.len()))
 }
